@@ -1,0 +1,110 @@
+//! The command line: `serve` (production), `emulator` (an Antom stand-in) and `dev`
+//! (both, no credentials). Every flag has an env fallback.
+
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
+
+use clap::{Parser, Subcommand};
+use tracing::{error, info};
+
+use crate::{
+    antom::AntomClient,
+    config::{Config, ServeArgs},
+    dev::{self, DevArgs},
+    emulator::{Emulator, EmulatorConfig, KeysDir},
+    secret::Secret,
+    server::{self, Listener},
+    signing,
+    telemetry::{self, LogFormat},
+};
+
+/// gRPC sidecar for Antom's risk API.
+#[derive(Debug, Parser)]
+#[command(name = "antom-sidecar", version, about)]
+pub struct Cli {
+    /// Log format.
+    #[arg(long, env = "SIDECAR_LOG_FORMAT", value_enum, default_value_t, global = true)]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve antom.risk.v1.RiskService, calling Antom (production).
+    Serve(Box<ServeArgs>),
+    /// Run the Antom emulator: verifies, answers signed, injects faults.
+    Emulator(EmulatorArgs),
+    /// Run the emulator and a sidecar pointed at it: no credentials needed.
+    Dev(DevArgs),
+}
+
+/// `emulator` flags.
+#[derive(Debug, clap::Args)]
+struct EmulatorArgs {
+    /// Address to listen on.
+    #[arg(long, env = "EMULATOR_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Directory of the four PEM key files; created with fresh keys if empty.
+    #[arg(long, env = "EMULATOR_KEYS_DIR", default_value = "emulator-keys")]
+    keys_dir: PathBuf,
+    /// Accept this API key (Authorization: Bearer) besides signed requests.
+    #[arg(long, env = "EMULATOR_API_KEY", hide_env_values = true)]
+    api_key: Option<Secret>,
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl Cli {
+    /// Runs the chosen command to completion; the process exit code.
+    pub fn run(self) -> ExitCode {
+        telemetry::init(self.log_format);
+        let runtime = match tokio::runtime::Runtime::new() {
+            Ok(rt) => rt,
+            Err(e) => {
+                error!(error = %e, "cannot start the async runtime");
+                return ExitCode::FAILURE;
+            }
+        };
+        let result = runtime.block_on(async {
+            match self.command {
+                Command::Serve(args) => serve(*args).await,
+                Command::Emulator(args) => emulator(args).await,
+                Command::Dev(args) => dev::run(args, server::shutdown_signal()).await,
+            }
+        });
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                // Configuration problems are printed plainly: one per line, all at once.
+                eprintln!("antom-sidecar: {e}");
+                ExitCode::from(2)
+            }
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), BoxError> {
+    let config = Config::from_args(args)?;
+    let endpoint = config.settings.endpoint.to_string();
+    let client = Arc::new(AntomClient::new(config.settings)?);
+    let listener = Listener::bind(&config.listen).await.map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    info!(listen = %config.listen, %endpoint, crypto = signing::BACKEND, "antom-sidecar serving");
+    server::run(listener, client, server::shutdown_signal(), config.shutdown_grace).await?;
+    Ok(())
+}
+
+async fn emulator(args: EmulatorArgs) -> Result<(), BoxError> {
+    let keys = KeysDir::load_or_create(&args.keys_dir)?;
+    let listener = tokio::net::TcpListener::bind(args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let dir = args.keys_dir.display();
+    info!(%addr, keys_dir = %dir, created = keys.created, "Antom emulator listening");
+    println!(
+        "Antom emulator on http://{addr}\n\nPoint a sidecar at it:\n  ANTOM_ENDPOINT=http://{addr} ANTOM_CLIENT_ID=SANDBOX_EMULATOR \\\n  \
+         ANTOM_MERCHANT_PRIVATE_KEY_FILE={dir}/merchant_private_key.pem ANTOM_PUBLIC_KEY_FILE={dir}/antom_public_key.pem \\\n  \
+         antom-sidecar serve\n"
+    );
+    let config = EmulatorConfig { merchant_public_key: keys.merchant_public_key, antom_private_key: keys.antom_private_key, api_key: args.api_key };
+    Emulator::new(config).run(listener, server::shutdown_signal()).await?;
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! The one place where errors become gRPC statuses, with `google.rpc` details:
+//! `ErrorInfo` always, `RetryInfo` when calling again may help, `BadRequest` for
+//! invalid input. The README's error table mirrors this file.
+
+use std::{collections::HashMap, time::Duration};
+
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+use super::convert::InvalidRequest;
+use crate::antom::{AntomError, AntomResult, ResultStatus};
+
+/// `ErrorInfo.domain` when Antom produced the result.
+pub const ANTOM_DOMAIN: &str = "antom.com";
+/// `ErrorInfo.domain` when the sidecar itself failed.
+pub const SIDECAR_DOMAIN: &str = "antom-sidecar";
+/// The delay suggested in `RetryInfo`.
+pub const RETRY_DELAY: Duration = Duration::from_secs(1);
+
+/// gRPC code for an Antom result: known codes by name, unknown ones by status.
+pub fn code_for(result: &AntomResult) -> Code {
+    match result.result_code.as_str() {
+        "SUCCESS" => Code::Ok,
+        "ACCESS_DENIED" | "MERCHANT_KYB_NOT_QUALIFIED" => Code::PermissionDenied,
+        "INVALID_API" | "NO_INTERFACE_DEF" => Code::Unimplemented,
+        "INVALID_CONTRACT" | "MERCHANT_NOT_REGISTERED" => Code::FailedPrecondition,
+        "KEY_NOT_FOUND" | "SIGNATURE_INVALID" => Code::Unauthenticated,
+        "PARAM_ILLEGAL" => Code::InvalidArgument,
+        "REQUEST_TRAFFIC_EXCEED_LIMIT" => Code::ResourceExhausted,
+        "SYSTEM_ERROR" => Code::Internal,
+        "UNKNOWN_EXCEPTION" => Code::Unavailable,
+        _ => match result.result_status {
+            ResultStatus::Unknown => Code::Unavailable,
+            ResultStatus::Fail | ResultStatus::Success => Code::Unknown,
+        },
+    }
+}
+
+impl From<AntomError> for Status {
+    fn from(err: AntomError) -> Self {
+        let message = err.to_string();
+        let mut details = ErrorDetails::new();
+        let (code, retry) = match &err {
+            AntomError::Rejected(result) => {
+                let metadata = HashMap::from([
+                    ("resultStatus".to_owned(), result.result_status.as_str().to_owned()),
+                    ("resultMessage".to_owned(), result.result_message.clone()),
+                ]);
+                details.set_error_info(&result.result_code, ANTOM_DOMAIN, metadata);
+                (code_for(result), result.result_status == ResultStatus::Unknown)
+            }
+            AntomError::Unreachable { attempts, .. } => {
+                sidecar_info(&mut details, "UPSTREAM_UNAVAILABLE", &[("attempts", attempts.to_string())]);
+                (Code::Unavailable, true)
+            }
+            AntomError::Timeout { attempts } => {
+                sidecar_info(&mut details, "UPSTREAM_TIMEOUT", &[("attempts", attempts.to_string())]);
+                (Code::DeadlineExceeded, false)
+            }
+            AntomError::HttpStatus { status } => {
+                sidecar_info(&mut details, "UPSTREAM_HTTP_STATUS", &[("httpStatus", status.to_string())]);
+                let transient = *status == 429 || *status >= 500;
+                (if transient { Code::Unavailable } else { Code::Internal }, transient)
+            }
+            AntomError::Malformed { .. } => {
+                sidecar_info(&mut details, "UPSTREAM_MALFORMED_RESPONSE", &[]);
+                (Code::Unknown, false)
+            }
+            AntomError::BadSignature { .. } => {
+                sidecar_info(&mut details, "RESPONSE_SIGNATURE_INVALID", &[]);
+                (Code::Internal, false)
+            }
+            AntomError::Unsigned { .. } => {
+                sidecar_info(&mut details, "RESPONSE_UNSIGNED", &[]);
+                (Code::Internal, false)
+            }
+        };
+        if retry {
+            details.set_retry_info(Some(RETRY_DELAY));
+        }
+        Status::with_error_details(code, message, details)
+    }
+}
+
+fn sidecar_info(details: &mut ErrorDetails, reason: &str, metadata: &[(&str, String)]) {
+    let metadata: HashMap<String, String> = metadata.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+    details.set_error_info(reason, SIDECAR_DOMAIN, metadata);
+}
+
+impl From<InvalidRequest> for Status {
+    fn from(err: InvalidRequest) -> Self {
+        let message = err.to_string();
+        let mut details = ErrorDetails::new();
+        for v in err.violations {
+            details.add_bad_request_violation(v.field, v.description);
+        }
+        details.set_error_info("INVALID_REQUEST", SIDECAR_DOMAIN, HashMap::new());
+        Status::with_error_details(Code::InvalidArgument, message, details)
+    }
+}

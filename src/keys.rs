@@ -1,0 +1,193 @@
+//! Loads keys in one place: the merchant's private key (PKCS#8 or PKCS#1) and Antom's
+//! public key (SPKI), each PEM or bare Base64, each from a file or an env var. Errors
+//! name the setting and what it holds; key bytes never reach an error or a log.
+
+mod der;
+mod text;
+
+use std::path::PathBuf;
+
+pub use der::DerKind;
+pub use text::encode_pem;
+use zeroize::Zeroizing;
+
+use crate::{
+    secret::Secret,
+    signing::{SigningKey, VerifyingKey},
+};
+
+/// Where a key comes from, named after the setting that supplied it.
+#[derive(Clone, Debug)]
+pub enum KeySource {
+    /// Key text given directly (an env var or a flag).
+    Inline {
+        /// The setting's name, e.g. `ANTOM_PUBLIC_KEY`.
+        name: &'static str,
+        /// The key text.
+        text: Secret,
+    },
+    /// A file holding the key text, e.g. mounted from a Kubernetes Secret.
+    File {
+        /// The setting's name, e.g. `ANTOM_PUBLIC_KEY_FILE`.
+        name: &'static str,
+        /// The file's path.
+        path: PathBuf,
+    },
+}
+
+impl KeySource {
+    /// The setting's name, for errors.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Inline { name, .. } | Self::File { name, .. } => name,
+        }
+    }
+
+    fn der(&self) -> Result<(DerKind, Zeroizing<Vec<u8>>), KeyError> {
+        let name = self.name();
+        let text = match self {
+            Self::Inline { text, .. } => Zeroizing::new(text.expose().to_owned()),
+            Self::File { path, .. } => Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
+                KeyError::Unreadable { name, path: path.clone(), source }
+            })?),
+        };
+        if text.trim().is_empty() {
+            return Err(KeyError::Empty { name });
+        }
+        let der = text::decode(&text).ok_or(KeyError::NotKeyText { name })?;
+        let kind = der::classify(&der).ok_or(KeyError::NotKeyText { name })?;
+        Ok((kind, der))
+    }
+}
+
+/// A key that cannot be used, in words that say which setting to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// The file could not be read.
+    #[error("{name}: cannot read {}: {source}", path.display())]
+    Unreadable {
+        /// Setting name.
+        name: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Nothing but whitespace.
+    #[error("{name} is empty")]
+    Empty {
+        /// Setting name.
+        name: &'static str,
+    },
+    /// Neither PEM nor Base64 of a DER key structure.
+    #[error("{name} holds no key: expected PEM or one line of Base64 of a DER key")]
+    NotKeyText {
+        /// Setting name.
+        name: &'static str,
+    },
+    /// A key of the wrong kind, e.g. a private key where Antom's public key belongs.
+    #[error("{name} holds {}, expected {expected}", found.describe())]
+    WrongKind {
+        /// Setting name.
+        name: &'static str,
+        /// What was found.
+        found: DerKind,
+        /// What belongs there.
+        expected: &'static str,
+    },
+    /// The right container, but the crypto backend refused the key.
+    #[error("{name}: {reason}")]
+    Rejected {
+        /// Setting name.
+        name: &'static str,
+        /// The backend's reason (never key bytes).
+        reason: String,
+    },
+    /// Antom's public key is the merchant's own public key.
+    #[error(
+        "{name} holds the public half of the merchant's own private key, not Antom's public \
+         key: download Antom's public key from the Antom Dashboard and configure that instead"
+    )]
+    OwnPublicKey {
+        /// Setting name.
+        name: &'static str,
+    },
+}
+
+const PRIVATE_EXPECTED: &str = "the merchant's RSA private key (PKCS#8 or PKCS#1)";
+const PUBLIC_EXPECTED: &str = "Antom's RSA public key (X.509 SubjectPublicKeyInfo)";
+
+/// Loads a private key (the merchant's; in the emulator, Antom's).
+pub fn load_signing_key(source: &KeySource) -> Result<SigningKey, KeyError> {
+    let name = source.name();
+    let (kind, der) = source.der()?;
+    let key = match kind {
+        DerKind::PrivatePkcs8 => SigningKey::from_pkcs8_der(&der),
+        DerKind::PrivatePkcs1 => SigningKey::from_pkcs1_der(&der),
+        found => return Err(KeyError::WrongKind { name, found, expected: PRIVATE_EXPECTED }),
+    };
+    key.map_err(|e| KeyError::Rejected { name, reason: e.0 })
+}
+
+/// Loads a public key (Antom's; in the emulator, the merchant's).
+pub fn load_verifying_key(source: &KeySource) -> Result<VerifyingKey, KeyError> {
+    let name = source.name();
+    match source.der()? {
+        (DerKind::PublicSpki, der) => {
+            VerifyingKey::from_spki_der(&der).map_err(|e| KeyError::Rejected { name, reason: e.0 })
+        }
+        (found, _) => Err(KeyError::WrongKind { name, found, expected: PUBLIC_EXPECTED }),
+    }
+}
+
+/// Refuses Antom's public key when it verifies the merchant's own signatures: the most
+/// common configuration mistake, which otherwise shows up as every response failing.
+pub fn check_not_own_key(merchant: &SigningKey, antom: &VerifyingKey, antom_name: &'static str) -> Result<(), KeyError> {
+    let probe = b"antom-sidecar: is this the merchant's own public key?";
+    if antom.verify_raw(probe, &merchant.sign_raw(probe)) {
+        return Err(KeyError::OwnPublicKey { name: antom_name });
+    }
+    Ok(())
+}
+
+/// A freshly generated RSA-2048 key pair as DER (PKCS#8 private, SPKI public), for the
+/// emulator and `dev` mode.
+pub struct GeneratedKeyPair {
+    /// PKCS#8 `PrivateKeyInfo`.
+    pub private_pkcs8: Zeroizing<Vec<u8>>,
+    /// X.509 `SubjectPublicKeyInfo`.
+    pub public_spki: Vec<u8>,
+}
+
+impl GeneratedKeyPair {
+    /// Generates a new RSA-2048 pair (with aws-lc-rs, whichever signing backend is in use).
+    pub fn generate() -> Self {
+        use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
+        use aws_lc_rs::signature::KeyPair as _;
+        let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048)
+            .expect("RSA-2048 key generation does not fail on a working system");
+        let private: Pkcs8V1Der<'static> = pair.as_der().expect("a generated key serializes");
+        let public: PublicKeyX509Der<'static> = pair.public_key().as_der().expect("a public key serializes");
+        Self { private_pkcs8: Zeroizing::new(private.as_ref().to_vec()), public_spki: public.as_ref().to_vec() }
+    }
+
+    /// The signing half.
+    pub fn signing_key(&self) -> SigningKey {
+        SigningKey::from_pkcs8_der(&self.private_pkcs8).expect("a generated key loads")
+    }
+
+    /// The verifying half.
+    pub fn verifying_key(&self) -> VerifyingKey {
+        VerifyingKey::from_spki_der(&self.public_spki).expect("a generated key loads")
+    }
+
+    /// The private key as PEM (`PRIVATE KEY`).
+    pub fn private_pem(&self) -> Zeroizing<String> {
+        Zeroizing::new(encode_pem("PRIVATE KEY", &self.private_pkcs8))
+    }
+
+    /// The public key as PEM (`PUBLIC KEY`).
+    pub fn public_pem(&self) -> String {
+        encode_pem("PUBLIC KEY", &self.public_spki)
+    }
+}

@@ -1,0 +1,65 @@
+//! Key text as people hand it around: PEM, or one line of bare Base64 (Antom's portal
+//! and SDKs). Decoding and encoding both; decoded bytes are zeroized on drop.
+
+use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
+use zeroize::Zeroizing;
+
+/// Decodes PEM (the first block, whatever its label: the DER itself says what it is)
+/// or bare Base64 into DER.
+pub fn decode(text: &str) -> Option<Zeroizing<Vec<u8>>> {
+    let text = text.trim();
+    let body = match text.strip_prefix("-----BEGIN ") {
+        Some(rest) => {
+            let (label, rest) = rest.split_once("-----")?;
+            let end = format!("-----END {label}-----");
+            let body = &rest[..rest.find(&end)?];
+            // RFC 1421 headers ("Proc-Type: ...") precede a blank line; skip them.
+            let body = body.lines().filter(|l| !l.contains(':'));
+            Zeroizing::new(body.collect::<String>())
+        }
+        None => Zeroizing::new(text.to_owned()),
+    };
+    let compact: Zeroizing<String> = Zeroizing::new(body.chars().filter(|c| !c.is_whitespace()).collect());
+    if compact.is_empty() {
+        return None;
+    }
+    let der = BASE64.decode(compact.as_bytes()).ok()?;
+    Some(Zeroizing::new(der))
+}
+
+/// Encodes DER as PEM with 64-character lines.
+pub fn encode_pem(label: &str, der: &[u8]) -> String {
+    let b64 = BASE64.encode(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pem_round_trips() {
+        let der: Vec<u8> = (0..=255).collect();
+        let pem = encode_pem("PUBLIC KEY", &der);
+        assert!(pem.lines().all(|l| l.len() <= 64));
+        assert_eq!(*decode(&pem).expect("decodes"), der);
+    }
+
+    #[test]
+    fn bare_base64_with_whitespace_decodes() {
+        assert_eq!(*decode("  AAEC\nAw==  \n").expect("decodes"), vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn junk_is_refused() {
+        assert!(decode("").is_none());
+        assert!(decode("not base64 !!").is_none());
+        assert!(decode("-----BEGIN X-----\nAAAA\n").is_none());
+    }
+}
