@@ -12,7 +12,9 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use tokio::time::Instant;
 use tracing::{debug, warn};
 
-pub use endpoint::{Endpoint, EndpointError, PAYMENT_RESULT_PATH, Region, SANDBOX_PAYMENT_RESULT_PATH};
+pub use endpoint::{
+    Endpoint, EndpointError, PAYMENT_RESULT_PATH, Region, SANDBOX_PAYMENT_RESULT_PATH,
+};
 pub use response::{AntomResult, ResultStatus};
 pub use retry::RetryPolicy;
 
@@ -130,7 +132,10 @@ pub struct AntomClient {
 /// [`Auth`] made ready for requests: the bearer header is built once, marked sensitive.
 #[derive(Debug)]
 enum RequestAuth {
-    Sign { key: SigningKey, key_version: String },
+    Sign {
+        key: SigningKey,
+        key_version: String,
+    },
     Bearer(HeaderValue),
 }
 
@@ -151,19 +156,28 @@ impl AntomClient {
             .tcp_keepalive(Duration::from_secs(30))
             .https_only(false);
         if let Some(pem) = &settings.extra_roots_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| ClientBuildError(e.to_string()))?;
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| ClientBuildError(e.to_string()))?;
             if certs.is_empty() {
-                return Err(ClientBuildError("ANTOM_CA_FILE holds no PEM certificate".into()));
+                return Err(ClientBuildError(
+                    "ANTOM_CA_FILE holds no PEM certificate".into(),
+                ));
             }
             for cert in certs {
                 builder = builder.add_root_certificate(cert);
             }
         }
-        let http = builder.build().map_err(|e| ClientBuildError(e.to_string()))?;
+        let http = builder
+            .build()
+            .map_err(|e| ClientBuildError(e.to_string()))?;
         let auth = match settings.auth {
             Auth::ApiKey(key) => {
                 let mut value = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
-                    .map_err(|_| ClientBuildError("the API key holds characters not allowed in a header".into()))?;
+                    .map_err(|_| {
+                        ClientBuildError(
+                            "the API key holds characters not allowed in a header".into(),
+                        )
+                    })?;
                 value.set_sensitive(true);
                 RequestAuth::Bearer(value)
             }
@@ -187,25 +201,36 @@ impl AntomClient {
 
     /// Sends `payment` to `sendPaymentResult`, retrying U results and connection
     /// failures until `deadline`. `Ok` only for a signed, verified SUCCESS.
-    pub async fn send_payment_result(&self, payment: &PaymentResult, deadline: Option<Instant>) -> Result<AntomResult, AntomError> {
+    pub async fn send_payment_result(
+        &self,
+        payment: &PaymentResult,
+        deadline: Option<Instant>,
+    ) -> Result<AntomResult, AntomError> {
         let body = Bytes::from(payment.to_wire());
         let retry = self.retry;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let budget = match deadline {
-                Some(d) => d.saturating_duration_since(Instant::now()).min(self.request_timeout),
+                Some(d) => d
+                    .saturating_duration_since(Instant::now())
+                    .min(self.request_timeout),
                 None => self.request_timeout,
             };
             if budget.is_zero() {
-                return Err(AntomError::Timeout { attempts: attempt - 1 });
+                return Err(AntomError::Timeout {
+                    attempts: attempt - 1,
+                });
             }
             let last = match tokio::time::timeout(budget, self.attempt(&body)).await {
                 Ok(Ok(r)) if r.result_status == ResultStatus::Success => return Ok(r),
                 Ok(Ok(r)) if r.result_status == ResultStatus::Unknown => AntomError::Rejected(r),
                 Ok(Ok(r)) => return Err(AntomError::Rejected(r)),
                 Ok(Err(Failure::Final(e))) => return Err(e),
-                Ok(Err(Failure::Transport(cause))) => AntomError::Unreachable { attempts: attempt, cause },
+                Ok(Err(Failure::Transport(cause))) => AntomError::Unreachable {
+                    attempts: attempt,
+                    cause,
+                },
                 Err(_) if deadline.is_some_and(|d| Instant::now() >= d) => {
                     return Err(AntomError::Timeout { attempts: attempt });
                 }
@@ -227,7 +252,11 @@ impl AntomClient {
     /// One signed request and its checked response. Signed anew each time, so every
     /// attempt carries a fresh `Request-Time`.
     async fn attempt(&self, body: &Bytes) -> Result<AntomResult, Failure> {
-        let time = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis().to_string();
+        let time = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis()
+            .to_string();
         let mut request = self
             .http
             .post(self.endpoint.url().clone())
@@ -236,8 +265,12 @@ impl AntomClient {
             .header("Request-Time", &time);
         request = match &self.auth {
             RequestAuth::Sign { key, key_version } => {
-                let content = content_to_sign("POST", self.endpoint.path(), &self.client_id, &time, body);
-                request.header("Signature", signature_header(key_version, &key.sign(&content)))
+                let content =
+                    content_to_sign("POST", self.endpoint.path(), &self.client_id, &time, body);
+                request.header(
+                    "Signature",
+                    signature_header(key_version, &key.sign(&content)),
+                )
             }
             RequestAuth::Bearer(value) => request.header(AUTHORIZATION, value.clone()),
         };
@@ -246,7 +279,11 @@ impl AntomClient {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.bytes().await.map_err(transport)?;
-        let expect = response::Expect { path: self.endpoint.path(), client_id: &self.client_id, key: &self.antom_public_key };
+        let expect = response::Expect {
+            path: self.endpoint.path(),
+            client_id: &self.client_id,
+            key: &self.antom_public_key,
+        };
         response::interpret(status, &headers, &bytes, &expect).map_err(Failure::Final)
     }
 }

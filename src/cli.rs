@@ -22,7 +22,13 @@ use crate::{
 #[command(name = "antom-sidecar", version, about)]
 pub struct Cli {
     /// Log format.
-    #[arg(long, env = "SIDECAR_LOG_FORMAT", value_enum, default_value_t, global = true)]
+    #[arg(
+        long,
+        env = "SIDECAR_LOG_FORMAT",
+        value_enum,
+        default_value_t,
+        global = true
+    )]
     pub log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
@@ -87,15 +93,25 @@ async fn serve(args: ServeArgs) -> Result<(), BoxError> {
     let config = Config::from_args(args)?;
     let endpoint = config.settings.endpoint.to_string();
     let client = Arc::new(AntomClient::new(config.settings)?);
-    let listener = Listener::bind(&config.listen).await.map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let listener = Listener::bind(&config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     info!(listen = %config.listen, %endpoint, crypto = signing::BACKEND, "antom-sidecar serving");
-    server::run(listener, client, server::shutdown_signal(), config.shutdown_grace).await?;
+    server::run(
+        listener,
+        client,
+        server::shutdown_signal(),
+        config.shutdown_grace,
+    )
+    .await?;
     Ok(())
 }
 
 async fn emulator(args: EmulatorArgs) -> Result<(), BoxError> {
     let keys = KeysDir::load_or_create(&args.keys_dir)?;
-    let listener = tokio::net::TcpListener::bind(args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let addr = listener.local_addr()?;
     let dir = args.keys_dir.display();
     info!(%addr, keys_dir = %dir, created = keys.created, "Antom emulator listening");
@@ -104,7 +120,13 @@ async fn emulator(args: EmulatorArgs) -> Result<(), BoxError> {
          ANTOM_MERCHANT_PRIVATE_KEY_FILE={dir}/merchant_private_key.pem ANTOM_PUBLIC_KEY_FILE={dir}/antom_public_key.pem \\\n  \
          antom-sidecar serve\n"
     );
-    let config = EmulatorConfig { merchant_public_key: keys.merchant_public_key, antom_private_key: keys.antom_private_key, api_key: args.api_key };
-    Emulator::new(config).run(listener, server::shutdown_signal()).await?;
+    let config = EmulatorConfig {
+        merchant_public_key: keys.merchant_public_key,
+        antom_private_key: keys.antom_private_key,
+        api_key: args.api_key,
+    };
+    Emulator::new(config)
+        .run(listener, server::shutdown_signal())
+        .await?;
     Ok(())
 }

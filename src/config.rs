@@ -111,10 +111,15 @@ impl Problems {
     }
 
     /// The source of a value that may come inline or from a file, not both.
-    fn one_of<T>(&mut self, inline: (&'static str, Option<T>), file: (&'static str, Option<PathBuf>)) -> Option<Source<T>> {
+    fn one_of<T>(
+        &mut self,
+        inline: (&'static str, Option<T>),
+        file: (&'static str, Option<PathBuf>),
+    ) -> Option<Source<T>> {
         match (inline.1, file.1) {
             (Some(_), Some(_)) => {
-                self.0.push(format!("set {} or {}, not both", inline.0, file.0));
+                self.0
+                    .push(format!("set {} or {}, not both", inline.0, file.0));
                 None
             }
             (Some(v), None) => Some(Source::Inline(inline.0, v)),
@@ -141,16 +146,28 @@ impl Config {
     pub fn from_args(args: ServeArgs) -> Result<Self, ConfigErrors> {
         let mut p = Problems::default();
         let client_id = match args.client_id.as_deref().map(str::trim) {
-            Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_graphic()) => Some(id.to_owned()),
-            Some(_) => p.check(Err("ANTOM_CLIENT_ID must be printable ASCII without spaces")),
+            Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_graphic()) => {
+                Some(id.to_owned())
+            }
+            Some(_) => p.check(Err(
+                "ANTOM_CLIENT_ID must be printable ASCII without spaces",
+            )),
             None => p.check(Err("ANTOM_CLIENT_ID is required")),
         };
         let endpoint = match (args.region, args.endpoint) {
-            (Some(_), Some(_)) => p.check(Err::<Endpoint, _>("set ANTOM_REGION or ANTOM_ENDPOINT, not both")),
+            (Some(_), Some(_)) => p.check(Err::<Endpoint, _>(
+                "set ANTOM_REGION or ANTOM_ENDPOINT, not both",
+            )),
             (Some(region), None) => p
-                .check(region.parse::<Region>().map_err(|e| format!("ANTOM_REGION: {e}")))
+                .check(
+                    region
+                        .parse::<Region>()
+                        .map_err(|e| format!("ANTOM_REGION: {e}")),
+                )
                 .map(|r| Endpoint::region(r, args.sandbox)),
-            (None, Some(url)) => p.check(Endpoint::base_url(&url, args.sandbox).map_err(|e| format!("ANTOM_ENDPOINT: {e}"))),
+            (None, Some(url)) => p.check(
+                Endpoint::base_url(&url, args.sandbox).map_err(|e| format!("ANTOM_ENDPOINT: {e}")),
+            ),
             (None, None) => p.check(Err("set ANTOM_REGION (sea, na, us, de) or ANTOM_ENDPOINT")),
         };
         let antom_public_key = match p.one_of(("ANTOM_PUBLIC_KEY", args.antom_public_key), ("ANTOM_PUBLIC_KEY_FILE", args.antom_public_key_file)) {
@@ -160,8 +177,17 @@ impl Config {
             }
             None => p.check(Err("ANTOM_PUBLIC_KEY_FILE (or ANTOM_PUBLIC_KEY) is required: Antom's public key verifies its responses")),
         };
-        let private = p.one_of(("ANTOM_MERCHANT_PRIVATE_KEY", args.merchant_private_key), ("ANTOM_MERCHANT_PRIVATE_KEY_FILE", args.merchant_private_key_file));
-        let api_key = p.one_of(("ANTOM_API_KEY", args.api_key), ("ANTOM_API_KEY_FILE", args.api_key_file));
+        let private = p.one_of(
+            ("ANTOM_MERCHANT_PRIVATE_KEY", args.merchant_private_key),
+            (
+                "ANTOM_MERCHANT_PRIVATE_KEY_FILE",
+                args.merchant_private_key_file,
+            ),
+        );
+        let api_key = p.one_of(
+            ("ANTOM_API_KEY", args.api_key),
+            ("ANTOM_API_KEY_FILE", args.api_key_file),
+        );
         let auth = match (private, api_key) {
             (Some(_), Some(_)) => p.check(Err("set a merchant private key (RSA signing) or an API key, not both")),
             (Some(source), None) => {
@@ -177,28 +203,36 @@ impl Config {
                 "no credentials: set ANTOM_MERCHANT_PRIVATE_KEY_FILE (or ANTOM_MERCHANT_PRIVATE_KEY), or ANTOM_API_KEY(_FILE)",
             )),
         };
-        if let (Some(Auth::Signature { key, .. }), Some((antom, name))) = (&auth, &antom_public_key) {
+        if let (Some(Auth::Signature { key, .. }), Some((antom, name))) = (&auth, &antom_public_key)
+        {
             p.check(keys::check_not_own_key(key, antom, name));
         }
-        let extra_roots_pem = args.ca_file.and_then(|path| p.check(read("ANTOM_CA_FILE", &path)));
+        let extra_roots_pem = args
+            .ca_file
+            .and_then(|path| p.check(read("ANTOM_CA_FILE", &path)));
         if args.max_attempts == 0 {
             p.0.push("SIDECAR_MAX_ATTEMPTS must be at least 1".into());
         }
         match (client_id, endpoint, auth, antom_public_key, p.0.is_empty()) {
-            (Some(client_id), Some(endpoint), Some(auth), Some((antom_public_key, _)), true) => Ok(Self {
-                listen: args.listen,
-                settings: Settings {
-                    endpoint,
-                    client_id,
-                    auth,
-                    antom_public_key,
-                    retry: RetryPolicy { max_attempts: args.max_attempts, ..RetryPolicy::default() },
-                    connect_timeout: args.connect_timeout,
-                    request_timeout: args.request_timeout,
-                    extra_roots_pem,
-                },
-                shutdown_grace: args.shutdown_grace,
-            }),
+            (Some(client_id), Some(endpoint), Some(auth), Some((antom_public_key, _)), true) => {
+                Ok(Self {
+                    listen: args.listen,
+                    settings: Settings {
+                        endpoint,
+                        client_id,
+                        auth,
+                        antom_public_key,
+                        retry: RetryPolicy {
+                            max_attempts: args.max_attempts,
+                            ..RetryPolicy::default()
+                        },
+                        connect_timeout: args.connect_timeout,
+                        request_timeout: args.request_timeout,
+                        extra_roots_pem,
+                    },
+                    shutdown_grace: args.shutdown_grace,
+                })
+            }
             _ => Err(ConfigErrors(p.0)),
         }
     }
@@ -208,7 +242,8 @@ fn api_key_text(source: Source<Secret>) -> Result<Secret, String> {
     let (name, key) = match source {
         Source::Inline(name, key) => (name, key),
         Source::File(name, path) => {
-            let text = String::from_utf8(read(name, &path)?).map_err(|_| format!("{name}: the file is not UTF-8 text"))?;
+            let text = String::from_utf8(read(name, &path)?)
+                .map_err(|_| format!("{name}: the file is not UTF-8 text"))?;
             (name, Secret::new(text))
         }
     };
@@ -239,7 +274,9 @@ impl FromStr for ListenAddr {
         match s.strip_prefix("unix:") {
             Some(path) if !path.is_empty() => Ok(Self::Unix(path.into())),
             Some(_) => Err("unix: needs a path, e.g. unix:/run/antom/sidecar.sock".into()),
-            None => s.parse().map(Self::Tcp).map_err(|_| format!("{s:?} is neither host:port (e.g. 127.0.0.1:50051) nor unix:/path")),
+            None => s.parse().map(Self::Tcp).map_err(|_| {
+                format!("{s:?} is neither host:port (e.g. 127.0.0.1:50051) nor unix:/path")
+            }),
         }
     }
 }
@@ -258,7 +295,9 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (n, unit) = s.split_at(split);
-    let n: u64 = n.parse().map_err(|_| format!("{s:?} is not a duration like 500ms, 3s or 2m"))?;
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration like 500ms, 3s or 2m"))?;
     match unit {
         "ms" => Ok(Duration::from_millis(n)),
         "s" => Ok(Duration::from_secs(n)),
@@ -278,8 +317,14 @@ mod tests {
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert!(parse_duration("3").is_err());
         assert!(parse_duration("s").is_err());
-        assert_eq!("unix:/tmp/s.sock".parse(), Ok(ListenAddr::Unix("/tmp/s.sock".into())));
-        assert_eq!("127.0.0.1:1".parse(), Ok(ListenAddr::Tcp(([127, 0, 0, 1], 1).into())));
+        assert_eq!(
+            "unix:/tmp/s.sock".parse(),
+            Ok(ListenAddr::Unix("/tmp/s.sock".into()))
+        );
+        assert_eq!(
+            "127.0.0.1:1".parse(),
+            Ok(ListenAddr::Tcp(([127, 0, 0, 1], 1).into()))
+        );
         assert!("localhost".parse::<ListenAddr>().is_err());
     }
 }

@@ -28,18 +28,30 @@ pub struct DevArgs {
 pub const DEV_CLIENT_ID: &str = "SANDBOX_DEV_SIDECAR";
 
 /// Runs emulator and sidecar until `shutdown`.
-pub async fn run(args: DevArgs, shutdown: impl Future<Output = ()>) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+pub async fn run(
+    args: DevArgs,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let (merchant, antom) = (GeneratedKeyPair::generate(), GeneratedKeyPair::generate());
     let emulator_listener = tokio::net::TcpListener::bind(args.emulator_listen).await?;
     let emulator_addr = emulator_listener.local_addr()?;
-    let emulator = Emulator::new(EmulatorConfig { merchant_public_key: merchant.verifying_key(), antom_private_key: antom.signing_key(), api_key: None });
+    let emulator = Emulator::new(EmulatorConfig {
+        merchant_public_key: merchant.verifying_key(),
+        antom_private_key: antom.signing_key(),
+        api_key: None,
+    });
     let (stop_emulator, emulator_stopped) = tokio::sync::oneshot::channel::<()>();
-    let emulator_task = tokio::spawn(emulator.run(emulator_listener, async { let _ = emulator_stopped.await; }));
+    let emulator_task = tokio::spawn(emulator.run(emulator_listener, async {
+        let _ = emulator_stopped.await;
+    }));
 
     let settings = Settings {
         endpoint: Endpoint::base_url(&format!("http://{emulator_addr}"), false)?,
         client_id: DEV_CLIENT_ID.into(),
-        auth: Auth::Signature { key: merchant.signing_key(), key_version: "1".into() },
+        auth: Auth::Signature {
+            key: merchant.signing_key(),
+            key_version: "1".into(),
+        },
         antom_public_key: antom.verifying_key(),
         retry: RetryPolicy::default(),
         connect_timeout: Duration::from_secs(3),
@@ -47,7 +59,9 @@ pub async fn run(args: DevArgs, shutdown: impl Future<Output = ()>) -> Result<()
         extra_roots_pem: None,
     };
     let client = Arc::new(AntomClient::new(settings)?);
-    let listener = Listener::bind(&args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let listener = Listener::bind(&args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let addr = listener.local_addr()?;
     info!(sidecar = %addr, emulator = %emulator_addr, "dev mode: sidecar and Antom emulator running");
     println!("{}", banner(&addr, emulator_addr));

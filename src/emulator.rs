@@ -16,7 +16,10 @@ use std::{
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::{Method, Request, Response, StatusCode, body::Incoming, header::CONTENT_TYPE, service::service_fn};
+use hyper::{
+    Method, Request, Response, StatusCode, body::Incoming, header::CONTENT_TYPE,
+    service::service_fn,
+};
 use hyper_util::{
     rt::{TokioExecutor, TokioIo},
     server::{conn::auto, graceful::GracefulShutdown},
@@ -71,18 +74,32 @@ type HttpResponse = Response<Full<Bytes>>;
 impl Emulator {
     /// An emulator with nothing received yet.
     pub fn new(config: EmulatorConfig) -> Self {
-        let inner = Inner { config, received: Mutex::default(), attempts: Mutex::default() };
-        Self { inner: Arc::new(inner) }
+        let inner = Inner {
+            config,
+            received: Mutex::default(),
+            attempts: Mutex::default(),
+        };
+        Self {
+            inner: Arc::new(inner),
+        }
     }
 
     /// Accepted requests so far, as served by `GET /__emulator/received`.
     pub fn received(&self) -> Vec<Value> {
-        self.inner.received.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.inner
+            .received
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Serves HTTP/1.1 and HTTP/2 on `listener` until `shutdown`, then finishes open
     /// connections.
-    pub async fn run(self, listener: TcpListener, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
+    pub async fn run(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()>,
+    ) -> std::io::Result<()> {
         let graceful = GracefulShutdown::new();
         let builder = auto::Builder::new(TokioExecutor::new());
         tokio::pin!(shutdown);
@@ -96,7 +113,9 @@ impl Emulator {
                 let this = this.clone();
                 async move { this.handle(req).await }
             });
-            let conn = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+            let conn = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .into_owned();
             let conn = graceful.watch(conn);
             tokio::spawn(async move {
                 if let Err(e) = conn.await {
@@ -111,23 +130,58 @@ impl Emulator {
     async fn handle(&self, req: Request<Incoming>) -> Result<HttpResponse, DropConnection> {
         let path = req.uri().path().to_owned();
         match (req.method(), path.as_str()) {
-            (&Method::GET, RECEIVED_PATH) => Ok(json_response(StatusCode::OK, Value::Array(self.received()).to_string().into())),
-            (&Method::POST, PAYMENT_RESULT_PATH | SANDBOX_PAYMENT_RESULT_PATH) => self.payment_result(req, &path).await,
+            (&Method::GET, RECEIVED_PATH) => Ok(json_response(
+                StatusCode::OK,
+                Value::Array(self.received()).to_string().into(),
+            )),
+            (&Method::POST, PAYMENT_RESULT_PATH | SANDBOX_PAYMENT_RESULT_PATH) => {
+                self.payment_result(req, &path).await
+            }
             (&Method::POST, _) => {
                 let client_id = header(&req, "client-id");
-                Ok(self.answer(&path, &client_id, ("NO_INTERFACE_DEF", ResultStatus::Fail, "API is not defined"), &Faults::default()))
+                Ok(self.answer(
+                    &path,
+                    &client_id,
+                    ("NO_INTERFACE_DEF", ResultStatus::Fail, "API is not defined"),
+                    &Faults::default(),
+                ))
             }
             _ => Ok(text_response(StatusCode::NOT_FOUND, "not found")),
         }
     }
 
-    async fn payment_result(&self, req: Request<Incoming>, path: &str) -> Result<HttpResponse, DropConnection> {
+    async fn payment_result(
+        &self,
+        req: Request<Incoming>,
+        path: &str,
+    ) -> Result<HttpResponse, DropConnection> {
         let (parts, body) = req.into_parts();
-        let client_id = parts.headers.get("client-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-        let Ok(body) = Limited::new(body, 1 << 20).collect().await.map(|b| b.to_bytes()) else {
-            return Ok(self.answer(path, &client_id, ("PARAM_ILLEGAL", ResultStatus::Fail, "body unreadable or over 1 MiB"), &Faults::default()));
+        let client_id = parts
+            .headers
+            .get("client-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let Ok(body) = Limited::new(body, 1 << 20)
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+        else {
+            return Ok(self.answer(
+                path,
+                &client_id,
+                (
+                    "PARAM_ILLEGAL",
+                    ResultStatus::Fail,
+                    "body unreadable or over 1 MiB",
+                ),
+                &Faults::default(),
+            ));
         };
-        let id = serde_json::from_slice::<Value>(&body).ok().and_then(|v| v["referenceTransactionId"].as_str().map(str::to_owned)).unwrap_or_default();
+        let id = serde_json::from_slice::<Value>(&body)
+            .ok()
+            .and_then(|v| v["referenceTransactionId"].as_str().map(str::to_owned))
+            .unwrap_or_default();
         let faults = Faults::parse(&id);
         if let Some(delay) = faults.delay {
             tokio::time::sleep(delay).await;
@@ -140,38 +194,81 @@ impl Emulator {
             return Ok(text_response(status, "emulated HTTP failure"));
         }
         if faults.garbage {
-            return Ok(text_response(StatusCode::OK, "<html>this is not Antom's JSON</html>"));
+            return Ok(text_response(
+                StatusCode::OK,
+                "<html>this is not Antom's JSON</html>",
+            ));
         }
         let config = &self.inner.config;
         let api_key = config.api_key.as_ref().map(Secret::expose);
-        let checked = rules::authenticate(&parts.headers, path, &body, &config.merchant_public_key, api_key)
-            .and_then(|caller| rules::check_body(&body).map(|parsed| (caller, parsed)));
+        let checked = rules::authenticate(
+            &parts.headers,
+            path,
+            &body,
+            &config.merchant_public_key,
+            api_key,
+        )
+        .and_then(|caller| rules::check_body(&body).map(|parsed| (caller, parsed)));
         let (caller, parsed) = match checked {
             Ok(ok) => ok,
             Err(refusal) => {
                 info!(code = refusal.code, message = %refusal.message, "emulator refused a request");
-                return Ok(self.answer(path, &client_id, (refusal.code, ResultStatus::Fail, &refusal.message), &faults));
+                return Ok(self.answer(
+                    path,
+                    &client_id,
+                    (refusal.code, ResultStatus::Fail, &refusal.message),
+                    &faults,
+                ));
             }
         };
         if let Some(n) = faults.flaky {
-            let mut attempts = self.inner.attempts.lock().unwrap_or_else(|e| e.into_inner());
+            let mut attempts = self
+                .inner
+                .attempts
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
             let seen = attempts.entry(id.clone()).or_default();
             *seen += 1;
             if *seen <= n {
                 let message = format!("emulated flaky failure {seen} of {n}");
-                return Ok(self.answer(path, &client_id, ("UNKNOWN_EXCEPTION", ResultStatus::Unknown, &message), &faults));
+                return Ok(self.answer(
+                    path,
+                    &client_id,
+                    ("UNKNOWN_EXCEPTION", ResultStatus::Unknown, &message),
+                    &faults,
+                ));
             }
         }
         if let Some((code, status)) = &faults.code {
-            return Ok(self.answer(path, &client_id, (code, *status, "emulated result"), &faults));
+            return Ok(self.answer(
+                path,
+                &client_id,
+                (code, *status, "emulated result"),
+                &faults,
+            ));
         }
         let record = json!({"path": path, "caller": caller, "body": parsed});
-        self.inner.received.lock().unwrap_or_else(|e| e.into_inner()).push(record);
-        Ok(self.answer(path, &client_id, ("SUCCESS", ResultStatus::Success, "success"), &faults))
+        self.inner
+            .received
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(record);
+        Ok(self.answer(
+            path,
+            &client_id,
+            ("SUCCESS", ResultStatus::Success, "success"),
+            &faults,
+        ))
     }
 
     /// Antom's answer: `{"result":{...}}`, signed unless a fault says otherwise.
-    fn answer(&self, path: &str, client_id: &str, (code, status, message): (&str, ResultStatus, &str), faults: &Faults) -> HttpResponse {
+    fn answer(
+        &self,
+        path: &str,
+        client_id: &str,
+        (code, status, message): (&str, ResultStatus, &str),
+        faults: &Faults,
+    ) -> HttpResponse {
         let body = json!({"result": {"resultCode": code, "resultStatus": status.as_str(), "resultMessage": message}});
         let body = Bytes::from(body.to_string());
         let mut response = json_response(StatusCode::OK, body.clone());
@@ -185,7 +282,11 @@ impl Emulator {
         }
         let signature = signature_header("1", &self.inner.config.antom_private_key.sign(&content));
         let headers = response.headers_mut();
-        for (name, value) in [("client-id", client_id), ("response-time", &time), ("signature", &signature)] {
+        for (name, value) in [
+            ("client-id", client_id),
+            ("response-time", &time),
+            ("signature", &signature),
+        ] {
             if let Ok(value) = value.parse() {
                 headers.insert(name, value);
             }
@@ -195,13 +296,20 @@ impl Emulator {
 }
 
 fn header(req: &Request<Incoming>, name: &str) -> String {
-    req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn json_response(status: StatusCode, body: Bytes) -> HttpResponse {
     let mut response = Response::new(Full::new(body));
     *response.status_mut() = status;
-    response.headers_mut().insert(CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json; charset=UTF-8"));
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json; charset=UTF-8"),
+    );
     response
 }
 
@@ -224,7 +332,12 @@ pub fn iso8601_utc(t: SystemTime) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + u64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+00:00", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+00:00",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 #[cfg(test)]
@@ -236,7 +349,13 @@ mod tests {
     #[test]
     fn iso8601_dates() {
         assert_eq!(iso8601_utc(UNIX_EPOCH), "1970-01-01T00:00:00+00:00");
-        assert_eq!(iso8601_utc(UNIX_EPOCH + Duration::from_secs(1_685_599_933)), "2023-06-01T06:12:13+00:00");
-        assert_eq!(iso8601_utc(UNIX_EPOCH + Duration::from_secs(1_709_208_000)), "2024-02-29T12:00:00+00:00");
+        assert_eq!(
+            iso8601_utc(UNIX_EPOCH + Duration::from_secs(1_685_599_933)),
+            "2023-06-01T06:12:13+00:00"
+        );
+        assert_eq!(
+            iso8601_utc(UNIX_EPOCH + Duration::from_secs(1_709_208_000)),
+            "2024-02-29T12:00:00+00:00"
+        );
     }
 }

@@ -41,8 +41,15 @@ impl RiskService for RiskApi {
     ) -> Result<Response<pb::SendPaymentResultResponse>, Status> {
         let deadline = deadline(request.metadata());
         let payment = PaymentResult::try_from(request.into_inner())?;
-        Span::current().record("reference_transaction_id", payment.reference_transaction_id.as_str());
-        let result = self.client.send_payment_result(&payment, deadline).await.inspect_err(|e| info!(error = %e, "call failed"))?;
+        Span::current().record(
+            "reference_transaction_id",
+            payment.reference_transaction_id.as_str(),
+        );
+        let result = self
+            .client
+            .send_payment_result(&payment, deadline)
+            .await
+            .inspect_err(|e| info!(error = %e, "call failed"))?;
         Ok(Response::new(result.into()))
     }
 }
@@ -54,7 +61,11 @@ impl From<AntomResult> for pb::SendPaymentResultResponse {
             ResultStatus::Fail => pb::ResultStatus::Fail,
             ResultStatus::Unknown => pb::ResultStatus::Unknown,
         };
-        Self { result_code: r.result_code, result_status: status.into(), result_message: r.result_message }
+        Self {
+            result_code: r.result_code,
+            result_status: status.into(),
+            result_message: r.result_message,
+        }
     }
 }
 

@@ -47,9 +47,15 @@ impl KeySource {
         let name = self.name();
         let text = match self {
             Self::Inline { text, .. } => Zeroizing::new(text.expose().to_owned()),
-            Self::File { path, .. } => Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
-                KeyError::Unreadable { name, path: path.clone(), source }
-            })?),
+            Self::File { path, .. } => {
+                Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
+                    KeyError::Unreadable {
+                        name,
+                        path: path.clone(),
+                        source,
+                    }
+                })?)
+            }
         };
         if text.trim().is_empty() {
             return Err(KeyError::Empty { name });
@@ -124,7 +130,13 @@ pub fn load_signing_key(source: &KeySource) -> Result<SigningKey, KeyError> {
     let key = match kind {
         DerKind::PrivatePkcs8 => SigningKey::from_pkcs8_der(&der),
         DerKind::PrivatePkcs1 => SigningKey::from_pkcs1_der(&der),
-        found => return Err(KeyError::WrongKind { name, found, expected: PRIVATE_EXPECTED }),
+        found => {
+            return Err(KeyError::WrongKind {
+                name,
+                found,
+                expected: PRIVATE_EXPECTED,
+            });
+        }
     };
     key.map_err(|e| KeyError::Rejected { name, reason: e.0 })
 }
@@ -136,13 +148,21 @@ pub fn load_verifying_key(source: &KeySource) -> Result<VerifyingKey, KeyError> 
         (DerKind::PublicSpki, der) => {
             VerifyingKey::from_spki_der(&der).map_err(|e| KeyError::Rejected { name, reason: e.0 })
         }
-        (found, _) => Err(KeyError::WrongKind { name, found, expected: PUBLIC_EXPECTED }),
+        (found, _) => Err(KeyError::WrongKind {
+            name,
+            found,
+            expected: PUBLIC_EXPECTED,
+        }),
     }
 }
 
 /// Refuses Antom's public key when it verifies the merchant's own signatures: the most
 /// common configuration mistake, which otherwise shows up as every response failing.
-pub fn check_not_own_key(merchant: &SigningKey, antom: &VerifyingKey, antom_name: &'static str) -> Result<(), KeyError> {
+pub fn check_not_own_key(
+    merchant: &SigningKey,
+    antom: &VerifyingKey,
+    antom_name: &'static str,
+) -> Result<(), KeyError> {
     let probe = b"antom-sidecar: is this the merchant's own public key?";
     if antom.verify_raw(probe, &merchant.sign_raw(probe)) {
         return Err(KeyError::OwnPublicKey { name: antom_name });
@@ -167,8 +187,12 @@ impl GeneratedKeyPair {
         let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048)
             .expect("RSA-2048 key generation does not fail on a working system");
         let private: Pkcs8V1Der<'static> = pair.as_der().expect("a generated key serializes");
-        let public: PublicKeyX509Der<'static> = pair.public_key().as_der().expect("a public key serializes");
-        Self { private_pkcs8: Zeroizing::new(private.as_ref().to_vec()), public_spki: public.as_ref().to_vec() }
+        let public: PublicKeyX509Der<'static> =
+            pair.public_key().as_der().expect("a public key serializes");
+        Self {
+            private_pkcs8: Zeroizing::new(private.as_ref().to_vec()),
+            public_spki: public.as_ref().to_vec(),
+        }
     }
 
     /// The signing half.

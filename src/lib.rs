@@ -37,5 +37,6 @@ pub mod pb {
     tonic::include_proto!("antom.risk.v1");
 
     /// Encoded `FileDescriptorSet` of `proto/`, served by reflection.
-    pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("antom_risk_v1_descriptor");
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        tonic::include_file_descriptor_set!("antom_risk_v1_descriptor");
 }

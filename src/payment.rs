@@ -94,7 +94,10 @@ pub struct ThreeDsResult {
     #[serde(rename = "threeDSVersion", skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// `threeDSInteractionMode`.
-    #[serde(rename = "threeDSInteractionMode", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "threeDSInteractionMode",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub interaction_mode: Option<InteractionMode>,
     /// `eci`: a string, `05` keeps its zero.
     #[serde(skip_serializing_if = "Option::is_none")]

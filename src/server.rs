@@ -36,7 +36,12 @@ pub enum ServeError {
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight calls finish for up to `grace`.
-pub async fn run(listener: Listener, client: Arc<AntomClient>, shutdown: impl Future<Output = ()>, grace: Duration) -> Result<(), ServeError> {
+pub async fn run(
+    listener: Listener,
+    client: Arc<AntomClient>,
+    shutdown: impl Future<Output = ()>,
+    grace: Duration,
+) -> Result<(), ServeError> {
     let (health, health_service) = tonic_health::server::health_reporter();
     // Keys and configuration are loaded before `run` is called: serving from the start.
     health.set_serving::<RiskServiceServer<RiskApi>>().await;
@@ -66,8 +71,16 @@ pub async fn run(listener: Listener, client: Arc<AntomClient>, shutdown: impl Fu
     };
     let serve = async {
         match listener {
-            Listener::Tcp(l) => router.serve_with_incoming_shutdown(TcpListenerStream::new(l), signal).await,
-            Listener::Unix(l) => router.serve_with_incoming_shutdown(UnixListenerStream::new(l), signal).await,
+            Listener::Tcp(l) => {
+                router
+                    .serve_with_incoming_shutdown(TcpListenerStream::new(l), signal)
+                    .await
+            }
+            Listener::Unix(l) => {
+                router
+                    .serve_with_incoming_shutdown(UnixListenerStream::new(l), signal)
+                    .await
+            }
         }
     };
     tokio::select! {
@@ -115,7 +128,12 @@ impl Listener {
     pub fn local_addr(&self) -> std::io::Result<ListenAddr> {
         match self {
             Self::Tcp(l) => l.local_addr().map(ListenAddr::Tcp),
-            Self::Unix(l) => Ok(ListenAddr::Unix(l.local_addr()?.as_pathname().map(Into::into).unwrap_or_default())),
+            Self::Unix(l) => Ok(ListenAddr::Unix(
+                l.local_addr()?
+                    .as_pathname()
+                    .map(Into::into)
+                    .unwrap_or_default(),
+            )),
         }
     }
 }

@@ -20,8 +20,16 @@ pub const ALGORITHM: &str = "RSA256";
 pub const BACKEND: &str = backend::NAME;
 
 /// `POST /path\n<client-id>.<time>.<body>`: what is signed, for requests and responses.
-pub fn content_to_sign(method: &str, path: &str, client_id: &str, time: &str, body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(method.len() + path.len() + client_id.len() + time.len() + body.len() + 4);
+pub fn content_to_sign(
+    method: &str,
+    path: &str,
+    client_id: &str,
+    time: &str,
+    body: &[u8],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(
+        method.len() + path.len() + client_id.len() + time.len() + body.len() + 4,
+    );
     out.extend_from_slice(method.as_bytes());
     out.push(b' ');
     out.extend_from_slice(path.as_bytes());
@@ -36,7 +44,10 @@ pub fn content_to_sign(method: &str, path: &str, client_id: &str, time: &str, bo
 
 /// The `Signature` header value: `algorithm=RSA256,keyVersion=<v>,signature=<sig>`.
 pub fn signature_header(key_version: &str, signature: &EncodedSignature) -> String {
-    format!("algorithm={ALGORITHM},keyVersion={key_version},signature={}", signature.0)
+    format!(
+        "algorithm={ALGORITHM},keyVersion={key_version},signature={}",
+        signature.0
+    )
 }
 
 /// A signature as it travels: Base64, then form URL-encoded.
@@ -100,7 +111,10 @@ impl std::str::FromStr for SignatureHeader {
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         let (mut algorithm, mut key_version, mut signature) = (None, None, None);
         for part in value.split(',') {
-            let (k, v) = part.trim().split_once('=').ok_or("a part is not key=value")?;
+            let (k, v) = part
+                .trim()
+                .split_once('=')
+                .ok_or("a part is not key=value")?;
             match k {
                 "algorithm" => algorithm = Some(v),
                 "keyVersion" => key_version = Some(v.to_owned()),
@@ -113,8 +127,13 @@ impl std::str::FromStr for SignatureHeader {
             Some(_) => return Err("algorithm is not RSA256"),
             None => return Err("algorithm is missing"),
         }
-        let signature = signature.filter(|s| !s.is_empty()).ok_or("signature is missing")?;
-        Ok(Self { key_version, signature: EncodedSignature(signature) })
+        let signature = signature
+            .filter(|s| !s.is_empty())
+            .ok_or("signature is missing")?;
+        Ok(Self {
+            key_version,
+            signature: EncodedSignature(signature),
+        })
     }
 }
 
@@ -170,7 +189,9 @@ impl VerifyingKey {
 
     /// Like [`Self::verify_raw`], for a signature as found in a `Signature` header.
     pub fn verify(&self, message: &[u8], signature: &EncodedSignature) -> bool {
-        signature.decode().is_some_and(|raw| self.verify_raw(message, &raw))
+        signature
+            .decode()
+            .is_some_and(|raw| self.verify_raw(message, &raw))
     }
 }
 
@@ -190,7 +211,12 @@ mod tests {
         let enc = EncodedSignature::encode(&raw);
         assert_eq!(enc.0, "%2B%2F%2B%2FAA%3D%3D");
         assert_eq!(enc.decode().as_deref(), Some(&raw[..]));
-        assert_eq!(EncodedSignature("%2b%2f%2b%2fAA%3d%3d".into()).decode().as_deref(), Some(&raw[..]));
+        assert_eq!(
+            EncodedSignature("%2b%2f%2b%2fAA%3d%3d".into())
+                .decode()
+                .as_deref(),
+            Some(&raw[..])
+        );
         assert_eq!(EncodedSignature("%zz".into()).decode(), None);
         assert_eq!(EncodedSignature("a+b".into()).decode(), None);
     }
@@ -201,17 +227,36 @@ mod tests {
         let h = signature_header("3", &sig);
         assert_eq!(h, "algorithm=RSA256,keyVersion=3,signature=abc%3D");
         let parsed: SignatureHeader = h.parse().expect("parses");
-        assert_eq!(parsed, SignatureHeader { key_version: Some("3".into()), signature: sig.clone() });
-        let spaced: SignatureHeader =
-            "algorithm=RSA256, keyVersion=3, signature=abc%3D".parse().expect("parses");
+        assert_eq!(
+            parsed,
+            SignatureHeader {
+                key_version: Some("3".into()),
+                signature: sig.clone()
+            }
+        );
+        let spaced: SignatureHeader = "algorithm=RSA256, keyVersion=3, signature=abc%3D"
+            .parse()
+            .expect("parses");
         assert_eq!(spaced.signature, sig);
     }
 
     #[test]
     fn header_rejects_other_algorithms_and_missing_parts() {
-        assert!("algorithm=RSA512,signature=x".parse::<SignatureHeader>().is_err());
-        assert!("keyVersion=1,signature=x".parse::<SignatureHeader>().is_err());
-        assert!("algorithm=RSA256,keyVersion=1".parse::<SignatureHeader>().is_err());
+        assert!(
+            "algorithm=RSA512,signature=x"
+                .parse::<SignatureHeader>()
+                .is_err()
+        );
+        assert!(
+            "keyVersion=1,signature=x"
+                .parse::<SignatureHeader>()
+                .is_err()
+        );
+        assert!(
+            "algorithm=RSA256,keyVersion=1"
+                .parse::<SignatureHeader>()
+                .is_err()
+        );
         assert!("garbage".parse::<SignatureHeader>().is_err());
     }
 

@@ -44,7 +44,9 @@ impl FromStr for Region {
             "na" => Ok(Self::Na),
             "us" => Ok(Self::Us),
             "de" => Ok(Self::De),
-            other => Err(format!("unknown region {other:?}: expected sea, na, us or de")),
+            other => Err(format!(
+                "unknown region {other:?}: expected sea, na, us or de"
+            )),
         }
     }
 }
@@ -63,7 +65,9 @@ pub enum EndpointError {
     #[error("{0:?} is not a URL")]
     NotUrl(String),
     /// A path, query or credentials after the origin.
-    #[error("{0:?} must be an origin only (scheme://host[:port]): the API path is added and signed by the sidecar")]
+    #[error(
+        "{0:?} must be an origin only (scheme://host[:port]): the API path is added and signed by the sidecar"
+    )]
     NotOrigin(String),
     /// `http://` to a host that is not loopback, or another scheme.
     #[error("{0:?}: only https:// is allowed, except http:// to a loopback host (the emulator)")]
@@ -73,7 +77,8 @@ pub enum EndpointError {
 impl Endpoint {
     /// The production endpoint of `region`.
     pub fn region(region: Region, sandbox: bool) -> Self {
-        let url = Url::parse(&format!("https://{}", region.domain())).expect("region domains are valid URLs");
+        let url = Url::parse(&format!("https://{}", region.domain()))
+            .expect("region domains are valid URLs");
         Self::with_path(url, sandbox)
     }
 
@@ -81,12 +86,19 @@ impl Endpoint {
     /// `http://127.0.0.1:8080`.
     pub fn base_url(base: &str, sandbox: bool) -> Result<Self, EndpointError> {
         let url = Url::parse(base).map_err(|_| EndpointError::NotUrl(base.to_owned()))?;
-        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+        if url.path() != "/"
+            || url.query().is_some()
+            || url.fragment().is_some()
+            || !url.username().is_empty()
+            || url.password().is_some()
+        {
             return Err(EndpointError::NotOrigin(base.to_owned()));
         }
         let loopback = url.host_str().is_some_and(|h| {
             h.eq_ignore_ascii_case("localhost")
-                || h.trim_matches(['[', ']']).parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+                || h.trim_matches(['[', ']'])
+                    .parse::<IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
         });
         match url.scheme() {
             "https" => {}
@@ -97,7 +109,11 @@ impl Endpoint {
     }
 
     fn with_path(mut url: Url, sandbox: bool) -> Self {
-        let path = if sandbox { SANDBOX_PAYMENT_RESULT_PATH } else { PAYMENT_RESULT_PATH };
+        let path = if sandbox {
+            SANDBOX_PAYMENT_RESULT_PATH
+        } else {
+            PAYMENT_RESULT_PATH
+        };
         url.set_path(path);
         Self { url, path }
     }
@@ -126,22 +142,45 @@ mod tests {
     #[test]
     fn regions_map_to_documented_domains() {
         let e = Endpoint::region("SEA".parse().expect("region"), false);
-        assert_eq!(e.url().as_str(), "https://open-sea-global.alipay.com/ams/api/v1/risk/payments/sendPaymentResult");
+        assert_eq!(
+            e.url().as_str(),
+            "https://open-sea-global.alipay.com/ams/api/v1/risk/payments/sendPaymentResult"
+        );
         let e = Endpoint::region(Region::Us, true);
-        assert_eq!(e.url().as_str(), "https://open.antglobal-us.com/ams/sandbox/api/v1/risk/payments/sendPaymentResult");
+        assert_eq!(
+            e.url().as_str(),
+            "https://open.antglobal-us.com/ams/sandbox/api/v1/risk/payments/sendPaymentResult"
+        );
         assert_eq!(e.path(), SANDBOX_PAYMENT_RESULT_PATH);
         assert!("eu".parse::<Region>().is_err());
     }
 
     #[test]
     fn http_only_to_loopback() {
-        for ok in ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9/", "https://antom.example"] {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9/",
+            "https://antom.example",
+        ] {
             assert!(Endpoint::base_url(ok, false).is_ok(), "{ok}");
         }
         for bad in ["http://10.0.0.1", "http://antom.example", "ftp://127.0.0.1"] {
-            assert!(matches!(Endpoint::base_url(bad, false), Err(EndpointError::Insecure(_))), "{bad}");
+            assert!(
+                matches!(
+                    Endpoint::base_url(bad, false),
+                    Err(EndpointError::Insecure(_))
+                ),
+                "{bad}"
+            );
         }
-        assert!(matches!(Endpoint::base_url("https://a.example/prefix", false), Err(EndpointError::NotOrigin(_))));
-        assert!(matches!(Endpoint::base_url("nonsense", false), Err(EndpointError::NotUrl(_))));
+        assert!(matches!(
+            Endpoint::base_url("https://a.example/prefix", false),
+            Err(EndpointError::NotOrigin(_))
+        ));
+        assert!(matches!(
+            Endpoint::base_url("nonsense", false),
+            Err(EndpointError::NotUrl(_))
+        ));
     }
 }

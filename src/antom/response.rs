@@ -70,31 +70,57 @@ pub struct Expect<'a> {
 }
 
 /// Checks and parses one HTTP response.
-pub fn interpret(status: StatusCode, headers: &HeaderMap, body: &[u8], expect: &Expect<'_>) -> Result<AntomResult, AntomError> {
+pub fn interpret(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    expect: &Expect<'_>,
+) -> Result<AntomResult, AntomError> {
     if status != StatusCode::OK {
-        return Err(AntomError::HttpStatus { status: status.as_u16() });
+        return Err(AntomError::HttpStatus {
+            status: status.as_u16(),
+        });
     }
-    let header = |name: &str| headers.get(name).map(|v| v.to_str().map_err(|_| AntomError::BadSignature { reason: "a signature header is not text" }));
-    let signed = match (header("signature").transpose()?, header("response-time").transpose()?) {
+    let header = |name: &str| {
+        headers.get(name).map(|v| {
+            v.to_str().map_err(|_| AntomError::BadSignature {
+                reason: "a signature header is not text",
+            })
+        })
+    };
+    let signed = match (
+        header("signature").transpose()?,
+        header("response-time").transpose()?,
+    ) {
         (None, None) => false,
         (Some(_), None) | (None, Some(_)) => {
-            return Err(AntomError::Unsigned { what: "only one of the signature and response-time headers is present" });
+            return Err(AntomError::Unsigned {
+                what: "only one of the signature and response-time headers is present",
+            });
         }
         (Some(signature), Some(time)) => {
-            let parsed: SignatureHeader = signature.parse().map_err(|reason| AntomError::BadSignature { reason })?;
+            let parsed: SignatureHeader = signature
+                .parse()
+                .map_err(|reason| AntomError::BadSignature { reason })?;
             let client_id = header("client-id").transpose()?.unwrap_or(expect.client_id);
             let content = content_to_sign("POST", expect.path, client_id, time, body);
             if !expect.key.verify(&content, &parsed.signature) {
-                return Err(AntomError::BadSignature { reason: "the signature does not verify with ANTOM_PUBLIC_KEY" });
+                return Err(AntomError::BadSignature {
+                    reason: "the signature does not verify with ANTOM_PUBLIC_KEY",
+                });
             }
             true
         }
     };
     let result = serde_json::from_slice::<Body>(body)
-        .map_err(|e| AntomError::Malformed { reason: e.to_string() })?
+        .map_err(|e| AntomError::Malformed {
+            reason: e.to_string(),
+        })?
         .result;
     if !signed && result.result_status == ResultStatus::Success {
-        return Err(AntomError::Unsigned { what: "a success (S) response carries no signature" });
+        return Err(AntomError::Unsigned {
+            what: "a success (S) response carries no signature",
+        });
     }
     Ok(result)
 }

@@ -115,13 +115,28 @@ mod tests {
         assert!(Faults::parse("emu-garbage").garbage);
         assert!(Faults::parse("emu-unsigned-x").unsigned);
         assert!(Faults::parse("emu-badsig-x").bad_signature);
-        assert_eq!(Faults::parse("emu-delay-250-x").delay, Some(Duration::from_millis(250)));
+        assert_eq!(
+            Faults::parse("emu-delay-250-x").delay,
+            Some(Duration::from_millis(250))
+        );
         assert_eq!(Faults::parse("emu-http-503-x").http_status, Some(503));
         assert_eq!(Faults::parse("emu-flaky-2-x").flaky, Some(2));
-        assert_eq!(Faults::parse("emu-code-SYSTEM_ERROR-x").code, Some(("SYSTEM_ERROR".into(), ResultStatus::Fail)));
-        assert_eq!(Faults::parse("emu-code-UNKNOWN_EXCEPTION-1").code, Some(("UNKNOWN_EXCEPTION".into(), ResultStatus::Unknown)));
-        assert_eq!(Faults::parse("emu-code-NEW_CODE-U-1").code, Some(("NEW_CODE".into(), ResultStatus::Unknown)));
-        assert_eq!(Faults::parse("emu-code-SUCCESS").code, Some(("SUCCESS".into(), ResultStatus::Success)));
+        assert_eq!(
+            Faults::parse("emu-code-SYSTEM_ERROR-x").code,
+            Some(("SYSTEM_ERROR".into(), ResultStatus::Fail))
+        );
+        assert_eq!(
+            Faults::parse("emu-code-UNKNOWN_EXCEPTION-1").code,
+            Some(("UNKNOWN_EXCEPTION".into(), ResultStatus::Unknown))
+        );
+        assert_eq!(
+            Faults::parse("emu-code-NEW_CODE-U-1").code,
+            Some(("NEW_CODE".into(), ResultStatus::Unknown))
+        );
+        assert_eq!(
+            Faults::parse("emu-code-SUCCESS").code,
+            Some(("SUCCESS".into(), ResultStatus::Success))
+        );
     }
 
     #[test]

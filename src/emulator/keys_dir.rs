@@ -12,7 +12,12 @@ use crate::{
 };
 
 /// File names inside the keys directory.
-pub const FILES: [&str; 4] = ["merchant_private_key.pem", "merchant_public_key.pem", "antom_private_key.pem", "antom_public_key.pem"];
+pub const FILES: [&str; 4] = [
+    "merchant_private_key.pem",
+    "merchant_public_key.pem",
+    "antom_private_key.pem",
+    "antom_public_key.pem",
+];
 
 /// The keys the emulator itself uses.
 #[derive(Debug)]
@@ -59,15 +64,25 @@ impl KeysDir {
         if created {
             fs::create_dir_all(dir).map_err(io(dir))?;
             let (merchant, antom) = (GeneratedKeyPair::generate(), GeneratedKeyPair::generate());
-            let contents = [merchant.private_pem(), merchant.public_pem().into(), antom.private_pem(), antom.public_pem().into()];
+            let contents = [
+                merchant.private_pem(),
+                merchant.public_pem().into(),
+                antom.private_pem(),
+                antom.public_pem().into(),
+            ];
             for (file, content) in FILES.iter().zip(contents) {
                 let path = dir.join(file);
                 write_private(&path, content.as_bytes()).map_err(io(&path))?;
             }
         } else if present < FILES.len() {
-            return Err(KeysDirError::Partial { dir: dir.to_owned() });
+            return Err(KeysDirError::Partial {
+                dir: dir.to_owned(),
+            });
         }
-        let source = |name, file: &str| KeySource::File { name, path: dir.join(file) };
+        let source = |name, file: &str| KeySource::File {
+            name,
+            path: dir.join(file),
+        };
         Ok(Self {
             merchant_public_key: load_verifying_key(&source("merchant_public_key.pem", FILES[1]))?,
             antom_private_key: load_signing_key(&source("antom_private_key.pem", FILES[2]))?,
@@ -79,6 +94,10 @@ impl KeysDir {
 /// Writes a file readable by its owner only: two of the four hold private keys.
 fn write_private(path: &Path, content: &[u8]) -> std::io::Result<()> {
     use std::{io::Write, os::unix::fs::OpenOptionsExt};
-    let mut file = fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     file.write_all(content)
 }

@@ -16,7 +16,10 @@ pub struct Refusal {
 }
 
 fn refuse(code: &'static str, message: impl Into<String>) -> Refusal {
-    Refusal { code, message: message.into() }
+    Refusal {
+        code,
+        message: message.into(),
+    }
 }
 
 /// How the request authenticated itself.
@@ -34,16 +37,37 @@ pub struct Caller {
 }
 
 /// Checks `Client-Id`, `Request-Time` and the signature or API key.
-pub fn authenticate(headers: &HeaderMap, path: &str, body: &[u8], merchant_key: &VerifyingKey, api_key: Option<&str>) -> Result<Caller, Refusal> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
-    let client_id = header("client-id").ok_or_else(|| refuse("PARAM_ILLEGAL", "header Client-Id is missing"))?;
-    let request_time = header("request-time").ok_or_else(|| refuse("PARAM_ILLEGAL", "header Request-Time is missing"))?;
+pub fn authenticate(
+    headers: &HeaderMap,
+    path: &str,
+    body: &[u8],
+    merchant_key: &VerifyingKey,
+    api_key: Option<&str>,
+) -> Result<Caller, Refusal> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty())
+    };
+    let client_id = header("client-id")
+        .ok_or_else(|| refuse("PARAM_ILLEGAL", "header Client-Id is missing"))?;
+    let request_time = header("request-time")
+        .ok_or_else(|| refuse("PARAM_ILLEGAL", "header Request-Time is missing"))?;
     let millis = request_time.bytes().all(|b| b.is_ascii_digit());
     let iso = request_time.len() >= 20 && request_time.as_bytes()[10] == b'T';
     if !millis && !iso {
-        return Err(refuse("PARAM_ILLEGAL", "header Request-Time is neither epoch milliseconds nor ISO 8601"));
+        return Err(refuse(
+            "PARAM_ILLEGAL",
+            "header Request-Time is neither epoch milliseconds nor ISO 8601",
+        ));
     }
-    let caller = |key_version, auth| Caller { client_id: client_id.to_owned(), request_time: request_time.to_owned(), key_version, auth };
+    let caller = |key_version, auth| Caller {
+        client_id: client_id.to_owned(),
+        request_time: request_time.to_owned(),
+        key_version,
+        auth,
+    };
     if let Some(bearer) = header("authorization").and_then(|v| v.strip_prefix("Bearer ")) {
         return match api_key {
             Some(expected) if expected == bearer => Ok(caller(None, "api-key")),
@@ -53,10 +77,18 @@ pub fn authenticate(headers: &HeaderMap, path: &str, body: &[u8], merchant_key: 
     let signature: SignatureHeader = header("signature")
         .ok_or_else(|| refuse("PARAM_ILLEGAL", "header Signature is missing"))?
         .parse()
-        .map_err(|e| refuse("PARAM_ILLEGAL", format!("header Signature is malformed: {e}")))?;
+        .map_err(|e| {
+            refuse(
+                "PARAM_ILLEGAL",
+                format!("header Signature is malformed: {e}"),
+            )
+        })?;
     let content = content_to_sign("POST", path, client_id, request_time, body);
     if !merchant_key.verify(&content, &signature.signature) {
-        return Err(refuse("SIGNATURE_INVALID", "the signature does not verify with the merchant's public key"));
+        return Err(refuse(
+            "SIGNATURE_INVALID",
+            "the signature does not verify with the merchant's public key",
+        ));
     }
     Ok(caller(signature.key_version, "signature"))
 }
@@ -64,10 +96,25 @@ pub fn authenticate(headers: &HeaderMap, path: &str, body: &[u8], merchant_key: 
 /// Fields each object may hold; the emulator refuses unknown ones to catch typos.
 fn allowed(object: &str) -> &'static [&'static str] {
     match object {
-        "" => &["referenceTransactionId", "paymentStatus", "authorizationError", "cardVerificationResult", "paymentMethodProvider"],
+        "" => &[
+            "referenceTransactionId",
+            "paymentStatus",
+            "authorizationError",
+            "cardVerificationResult",
+            "paymentMethodProvider",
+        ],
         "authorizationError" => &["errorCode", "errorMessage"],
-        "cardVerificationResult" => &["authenticationType", "authenticationMethod", "cvvResult", "avsResult", "authorizationCode", "threeDSResult"],
-        "cardVerificationResult.threeDSResult" => &["threeDSVersion", "threeDSInteractionMode", "eci", "cavv"],
+        "cardVerificationResult" => &[
+            "authenticationType",
+            "authenticationMethod",
+            "cvvResult",
+            "avsResult",
+            "authorizationCode",
+            "threeDSResult",
+        ],
+        "cardVerificationResult.threeDSResult" => {
+            &["threeDSVersion", "threeDSInteractionMode", "eci", "cavv"]
+        }
         _ => &[],
     }
 }
@@ -82,12 +129,18 @@ pub fn check_body(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
     match text("referenceTransactionId") {
         None => return Err(refuse("PARAM_ILLEGAL", "referenceTransactionId is missing")),
         Some(id) if id.is_empty() || id.chars().count() > 64 => {
-            return Err(refuse("PARAM_ILLEGAL", "referenceTransactionId must be 1 to 64 characters"));
+            return Err(refuse(
+                "PARAM_ILLEGAL",
+                "referenceTransactionId must be 1 to 64 characters",
+            ));
         }
         Some(_) => {}
     }
     if !matches!(text("paymentStatus"), Some("SUCCESS" | "FAIL")) {
-        return Err(refuse("PARAM_ILLEGAL", "paymentStatus must be SUCCESS or FAIL"));
+        return Err(refuse(
+            "PARAM_ILLEGAL",
+            "paymentStatus must be SUCCESS or FAIL",
+        ));
     }
     if text("paymentMethodProvider").is_none_or(str::is_empty) {
         return Err(refuse("PARAM_ILLEGAL", "paymentMethodProvider is missing"));
@@ -97,14 +150,23 @@ pub fn check_body(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
 
 fn check_object(path: &str, object: &Map<String, Value>) -> Result<(), Refusal> {
     for (name, value) in object {
-        let field = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+        let field = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path}.{name}")
+        };
         if !allowed(path).contains(&name.as_str()) {
             return Err(refuse("PARAM_ILLEGAL", format!("unknown field {field}")));
         }
         match value {
             Value::String(_) => {}
             Value::Object(inner) => check_object(&field, inner)?,
-            other => return Err(refuse("PARAM_ILLEGAL", format!("{field} must be a JSON string, got {other}"))),
+            other => {
+                return Err(refuse(
+                    "PARAM_ILLEGAL",
+                    format!("{field} must be a JSON string, got {other}"),
+                ));
+            }
         }
     }
     Ok(())

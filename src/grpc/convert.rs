@@ -3,7 +3,10 @@
 //! is reported, named by its proto path.
 
 use crate::{
-    payment::{AuthenticationType, AuthorizationError, CardVerificationResult, InteractionMode, PaymentResult, PaymentStatus, ThreeDsResult},
+    payment::{
+        AuthenticationType, AuthorizationError, CardVerificationResult, InteractionMode,
+        PaymentResult, PaymentStatus, ThreeDsResult,
+    },
     pb,
 };
 
@@ -32,7 +35,10 @@ struct Check {
 
 impl Check {
     fn violation(&mut self, field: &str, description: impl Into<String>) {
-        self.violations.push(FieldViolation { field: field.to_owned(), description: description.into() });
+        self.violations.push(FieldViolation {
+            field: field.to_owned(),
+            description: description.into(),
+        });
     }
 
     /// An optional text field: empty means absent.
@@ -42,10 +48,19 @@ impl Check {
         }
         let chars = value.chars().count();
         if chars > max_chars {
-            self.violation(field, format!("must be at most {max_chars} characters, got {chars}"));
+            self.violation(
+                field,
+                format!("must be at most {max_chars} characters, got {chars}"),
+            );
         }
         if let Some(pos) = value.chars().position(char::is_control) {
-            self.violation(field, format!("must not contain control characters (found one at character {})", pos + 1));
+            self.violation(
+                field,
+                format!(
+                    "must not contain control characters (found one at character {})",
+                    pos + 1
+                ),
+            );
         }
         Some(value)
     }
@@ -58,7 +73,12 @@ impl Check {
     }
 
     /// An enum: `Ok(None)` for UNSPECIFIED, a violation for numbers the proto doesn't define.
-    fn enumeration<P, D>(&mut self, field: &str, raw: i32, map: impl Fn(P) -> Option<D>) -> Option<D>
+    fn enumeration<P, D>(
+        &mut self,
+        field: &str,
+        raw: i32,
+        map: impl Fn(P) -> Option<D>,
+    ) -> Option<D>
     where
         P: TryFrom<i32>,
     {
@@ -77,14 +97,18 @@ impl TryFrom<pb::SendPaymentResultRequest> for PaymentResult {
 
     fn try_from(req: pb::SendPaymentResultRequest) -> Result<Self, Self::Error> {
         let mut c = Check::default();
-        let reference_transaction_id = c.required_text("reference_transaction_id", req.reference_transaction_id, 64);
+        let reference_transaction_id =
+            c.required_text("reference_transaction_id", req.reference_transaction_id, 64);
         let payment_status = c.enumeration("payment_status", req.payment_status, |s| match s {
             pb::PaymentStatus::Unspecified => None,
             pb::PaymentStatus::Success => Some(PaymentStatus::Success),
             pb::PaymentStatus::Fail => Some(PaymentStatus::Fail),
         });
         if payment_status.is_none() && pb::PaymentStatus::try_from(req.payment_status).is_ok() {
-            c.violation("payment_status", "is required (PAYMENT_STATUS_SUCCESS or PAYMENT_STATUS_FAIL)");
+            c.violation(
+                "payment_status",
+                "is required (PAYMENT_STATUS_SUCCESS or PAYMENT_STATUS_FAIL)",
+            );
         }
         let authorization_error = req.authorization_error.and_then(|e| {
             let e = AuthorizationError {
@@ -93,8 +117,11 @@ impl TryFrom<pb::SendPaymentResultRequest> for PaymentResult {
             };
             (e != AuthorizationError::default()).then_some(e)
         });
-        let payment_method_provider = c.required_text("payment_method_provider", req.payment_method_provider, 64);
-        let card_verification_result = req.card_verification_result.and_then(|v| card_verification(&mut c, v));
+        let payment_method_provider =
+            c.required_text("payment_method_provider", req.payment_method_provider, 64);
+        let card_verification_result = req
+            .card_verification_result
+            .and_then(|v| card_verification(&mut c, v));
         match (c.violations.is_empty(), payment_status) {
             (true, Some(payment_status)) => Ok(Self {
                 reference_transaction_id,
@@ -103,34 +130,55 @@ impl TryFrom<pb::SendPaymentResultRequest> for PaymentResult {
                 payment_method_provider,
                 card_verification_result,
             }),
-            _ => Err(InvalidRequest { violations: c.violations }),
+            _ => Err(InvalidRequest {
+                violations: c.violations,
+            }),
         }
     }
 }
 
-fn card_verification(c: &mut Check, v: pb::CardVerificationResult) -> Option<CardVerificationResult> {
+fn card_verification(
+    c: &mut Check,
+    v: pb::CardVerificationResult,
+) -> Option<CardVerificationResult> {
     const P: &str = "card_verification_result";
     let three_ds_result = v.three_ds_result.and_then(|t| {
         let t = ThreeDsResult {
-            version: c.text(&format!("{P}.three_ds_result.three_ds_version"), t.three_ds_version, 16),
-            interaction_mode: c.enumeration(&format!("{P}.three_ds_result.three_ds_interaction_mode"), t.three_ds_interaction_mode, |m| match m {
-                pb::ThreeDsInteractionMode::Unspecified => None,
-                pb::ThreeDsInteractionMode::Frictionless => Some(InteractionMode::Frictionless),
-                pb::ThreeDsInteractionMode::Challenge => Some(InteractionMode::Challenge),
-                pb::ThreeDsInteractionMode::Challenged => Some(InteractionMode::Challenged),
-            }),
+            version: c.text(
+                &format!("{P}.three_ds_result.three_ds_version"),
+                t.three_ds_version,
+                16,
+            ),
+            interaction_mode: c.enumeration(
+                &format!("{P}.three_ds_result.three_ds_interaction_mode"),
+                t.three_ds_interaction_mode,
+                |m| match m {
+                    pb::ThreeDsInteractionMode::Unspecified => None,
+                    pb::ThreeDsInteractionMode::Frictionless => Some(InteractionMode::Frictionless),
+                    pb::ThreeDsInteractionMode::Challenge => Some(InteractionMode::Challenge),
+                    pb::ThreeDsInteractionMode::Challenged => Some(InteractionMode::Challenged),
+                },
+            ),
             eci: c.text(&format!("{P}.three_ds_result.eci"), t.eci, 8),
             cavv: c.text(&format!("{P}.three_ds_result.cavv"), t.cavv, 128),
         };
         (t != ThreeDsResult::default()).then_some(t)
     });
     let v = CardVerificationResult {
-        authentication_type: c.enumeration(&format!("{P}.authentication_type"), v.authentication_type, |t| match t {
-            pb::AuthenticationType::Unspecified => None,
-            pb::AuthenticationType::AuthenticationType3d => Some(AuthenticationType::ThreeD),
-            pb::AuthenticationType::Non3d => Some(AuthenticationType::NonThreeD),
-        }),
-        authentication_method: c.text(&format!("{P}.authentication_method"), v.authentication_method, 64),
+        authentication_type: c.enumeration(
+            &format!("{P}.authentication_type"),
+            v.authentication_type,
+            |t| match t {
+                pb::AuthenticationType::Unspecified => None,
+                pb::AuthenticationType::AuthenticationType3d => Some(AuthenticationType::ThreeD),
+                pb::AuthenticationType::Non3d => Some(AuthenticationType::NonThreeD),
+            },
+        ),
+        authentication_method: c.text(
+            &format!("{P}.authentication_method"),
+            v.authentication_method,
+            64,
+        ),
         cvv_result: c.text(&format!("{P}.cvv_result"), v.cvv_result, 16),
         avs_result: c.text(&format!("{P}.avs_result"), v.avs_result, 16),
         authorization_code: c.text(&format!("{P}.authorization_code"), v.authorization_code, 64),

@@ -43,24 +43,49 @@ impl From<AntomError> for Status {
         let (code, retry) = match &err {
             AntomError::Rejected(result) => {
                 let metadata = HashMap::from([
-                    ("resultStatus".to_owned(), result.result_status.as_str().to_owned()),
+                    (
+                        "resultStatus".to_owned(),
+                        result.result_status.as_str().to_owned(),
+                    ),
                     ("resultMessage".to_owned(), result.result_message.clone()),
                 ]);
                 details.set_error_info(&result.result_code, ANTOM_DOMAIN, metadata);
-                (code_for(result), result.result_status == ResultStatus::Unknown)
+                (
+                    code_for(result),
+                    result.result_status == ResultStatus::Unknown,
+                )
             }
             AntomError::Unreachable { attempts, .. } => {
-                sidecar_info(&mut details, "UPSTREAM_UNAVAILABLE", &[("attempts", attempts.to_string())]);
+                sidecar_info(
+                    &mut details,
+                    "UPSTREAM_UNAVAILABLE",
+                    &[("attempts", attempts.to_string())],
+                );
                 (Code::Unavailable, true)
             }
             AntomError::Timeout { attempts } => {
-                sidecar_info(&mut details, "UPSTREAM_TIMEOUT", &[("attempts", attempts.to_string())]);
+                sidecar_info(
+                    &mut details,
+                    "UPSTREAM_TIMEOUT",
+                    &[("attempts", attempts.to_string())],
+                );
                 (Code::DeadlineExceeded, false)
             }
             AntomError::HttpStatus { status } => {
-                sidecar_info(&mut details, "UPSTREAM_HTTP_STATUS", &[("httpStatus", status.to_string())]);
+                sidecar_info(
+                    &mut details,
+                    "UPSTREAM_HTTP_STATUS",
+                    &[("httpStatus", status.to_string())],
+                );
                 let transient = *status == 429 || *status >= 500;
-                (if transient { Code::Unavailable } else { Code::Internal }, transient)
+                (
+                    if transient {
+                        Code::Unavailable
+                    } else {
+                        Code::Internal
+                    },
+                    transient,
+                )
             }
             AntomError::Malformed { .. } => {
                 sidecar_info(&mut details, "UPSTREAM_MALFORMED_RESPONSE", &[]);
@@ -83,7 +108,10 @@ impl From<AntomError> for Status {
 }
 
 fn sidecar_info(details: &mut ErrorDetails, reason: &str, metadata: &[(&str, String)]) {
-    let metadata: HashMap<String, String> = metadata.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+    let metadata: HashMap<String, String> = metadata
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
     details.set_error_info(reason, SIDECAR_DOMAIN, metadata);
 }
 

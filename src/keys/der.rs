@@ -50,7 +50,9 @@ fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
         if n == 0 || n > 4 || rest.len() < n {
             return None;
         }
-        let len = rest[..n].iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
         (len, &rest[n..])
     };
     (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
@@ -58,7 +60,9 @@ fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
 
 /// Classifies `der` by the shape of its outer structure, or `None`.
 pub fn classify(der: &[u8]) -> Option<DerKind> {
-    let (SEQUENCE, body, []) = tlv(der)? else { return None };
+    let (SEQUENCE, body, []) = tlv(der)? else {
+        return None;
+    };
     let (tag1, v1, rest) = tlv(body)?;
     let (tag2, _, rest2) = tlv(rest)?;
     match (tag1, tag2) {

@@ -19,7 +19,8 @@ pub fn decode(text: &str) -> Option<Zeroizing<Vec<u8>>> {
         }
         None => Zeroizing::new(text.to_owned()),
     };
-    let compact: Zeroizing<String> = Zeroizing::new(body.chars().filter(|c| !c.is_whitespace()).collect());
+    let compact: Zeroizing<String> =
+        Zeroizing::new(body.chars().filter(|c| !c.is_whitespace()).collect());
     if compact.is_empty() {
         return None;
     }
@@ -53,7 +54,10 @@ mod tests {
 
     #[test]
     fn bare_base64_with_whitespace_decodes() {
-        assert_eq!(*decode("  AAEC\nAw==  \n").expect("decodes"), vec![0, 1, 2, 3]);
+        assert_eq!(
+            *decode("  AAEC\nAw==  \n").expect("decodes"),
+            vec![0, 1, 2, 3]
+        );
     }
 
     #[test]

@@ -29,7 +29,10 @@ impl SigningKey {
         if key.public_modulus_len() < 256 {
             return Err(KeyRejected("RSA keys must be at least 2048 bits".into()));
         }
-        Ok(Self { key, rng: SystemRandom::new() })
+        Ok(Self {
+            key,
+            rng: SystemRandom::new(),
+        })
     }
 
     pub fn sign(&self, message: &[u8]) -> Vec<u8> {
@@ -51,7 +54,10 @@ impl VerifyingKey {
         if parsed.key_size_bits() < 2048 {
             return Err(KeyRejected("RSA keys must be at least 2048 bits".into()));
         }
-        Ok(Self(UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, der.to_vec())))
+        Ok(Self(UnparsedPublicKey::new(
+            &signature::RSA_PKCS1_2048_8192_SHA256,
+            der.to_vec(),
+        )))
     }
 
     pub fn verify(&self, message: &[u8], sig: &[u8]) -> bool {

@@ -2,7 +2,7 @@
 //! for builds that cannot link AWS-LC.
 
 use rsa::{
-    RsaPrivateKey, RsaPublicKey,
+    PrivateKey, PublicKey,
     pkcs1::DecodeRsaPrivateKey,
     pkcs1v15,
     pkcs8::{DecodePrivateKey, DecodePublicKey},
@@ -19,14 +19,14 @@ pub struct SigningKey(pkcs1v15::SigningKey<Sha256>);
 
 impl SigningKey {
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, KeyRejected> {
-        Self::new(RsaPrivateKey::from_pkcs8_der(der).map_err(|e| e.to_string()))
+        Self::new(PrivateKey::from_pkcs8_der(der).map_err(|e| e.to_string()))
     }
 
     pub fn from_pkcs1_der(der: &[u8]) -> Result<Self, KeyRejected> {
-        Self::new(RsaPrivateKey::from_pkcs1_der(der).map_err(|e| e.to_string()))
+        Self::new(PrivateKey::from_pkcs1_der(der).map_err(|e| e.to_string()))
     }
 
-    fn new(key: Result<RsaPrivateKey, String>) -> Result<Self, KeyRejected> {
+    fn new(key: Result<PrivateKey, String>) -> Result<Self, KeyRejected> {
         let key = key.map_err(|e| KeyRejected(format!("not a usable RSA key ({e})")))?;
         if key.size() < 256 {
             return Err(KeyRejected("RSA keys must be at least 2048 bits".into()));
@@ -43,7 +43,7 @@ pub struct VerifyingKey(pkcs1v15::VerifyingKey<Sha256>);
 
 impl VerifyingKey {
     pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyRejected> {
-        let key = RsaPublicKey::from_public_key_der(der)
+        let key = PublicKey::from_public_key_der(der)
             .map_err(|e| KeyRejected(format!("not a usable RSA public key ({e})")))?;
         if key.size() < 256 {
             return Err(KeyRejected("RSA keys must be at least 2048 bits".into()));
