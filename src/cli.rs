@@ -1,7 +1,7 @@
 //! The command line: `serve` (production), `emulator` (an Antom stand-in) and `dev`
 //! (both, no credentials). Every flag has an env fallback.
 
-use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
+use std::{io::Write, net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 
 use clap::{Parser, Subcommand};
 use tracing::{error, info};
@@ -96,7 +96,8 @@ async fn serve(args: ServeArgs) -> Result<(), BoxError> {
     let listener = Listener::bind(&config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-    info!(listen = %config.listen, %endpoint, crypto = signing::BACKEND, "antom-sidecar serving");
+    let listen = listener.local_addr()?;
+    info!(%listen, %endpoint, crypto = signing::BACKEND, "antom-sidecar serving");
     server::run(
         listener,
         client,
@@ -115,7 +116,9 @@ async fn emulator(args: EmulatorArgs) -> Result<(), BoxError> {
     let addr = listener.local_addr()?;
     let dir = args.keys_dir.display();
     info!(%addr, keys_dir = %dir, created = keys.created, "Antom emulator listening");
-    println!(
+    // Not `println!`: a closed stdout must not take the emulator down.
+    let _ = writeln!(
+        std::io::stdout(),
         "Antom emulator on http://{addr}\n\nPoint a sidecar at it:\n  ANTOM_ENDPOINT=http://{addr} ANTOM_CLIENT_ID=SANDBOX_EMULATOR \\\n  \
          ANTOM_MERCHANT_PRIVATE_KEY_FILE={dir}/merchant_private_key.pem ANTOM_PUBLIC_KEY_FILE={dir}/antom_public_key.pem \\\n  \
          antom-sidecar serve\n"

@@ -1,7 +1,7 @@
 //! `antom-sidecar dev`: ephemeral keys, the emulator on a loopback port, and a sidecar
 //! on 127.0.0.1:50051 pointed at it. One command, no credentials.
 
-use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use std::{future::Future, io::Write, net::SocketAddr, sync::Arc, time::Duration};
 
 use tracing::info;
 
@@ -64,7 +64,8 @@ pub async fn run(
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let addr = listener.local_addr()?;
     info!(sidecar = %addr, emulator = %emulator_addr, "dev mode: sidecar and Antom emulator running");
-    println!("{}", banner(&addr, emulator_addr));
+    // Not `println!`: a closed stdout must not take the server down.
+    let _ = writeln!(std::io::stdout(), "{}", banner(&addr, emulator_addr));
     server::run(listener, client, shutdown, Duration::from_secs(5)).await?;
     let _ = stop_emulator.send(());
     emulator_task.await??;

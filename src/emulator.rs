@@ -62,6 +62,8 @@ struct Inner {
     config: EmulatorConfig,
     received: Mutex<Vec<Value>>,
     attempts: Mutex<HashMap<String, u32>>,
+    /// Count of API requests that arrived, accepted or not: lets tests wait for one.
+    arrived: tokio::sync::watch::Sender<usize>,
 }
 
 /// Returned by the service to make hyper close the connection without answering.
@@ -78,6 +80,7 @@ impl Emulator {
             config,
             received: Mutex::default(),
             attempts: Mutex::default(),
+            arrived: tokio::sync::watch::Sender::new(0),
         };
         Self {
             inner: Arc::new(inner),
@@ -91,6 +94,11 @@ impl Emulator {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// Watches how many API requests have arrived so far (before any delay fault).
+    pub fn arrivals(&self) -> tokio::sync::watch::Receiver<usize> {
+        self.inner.arrived.subscribe()
     }
 
     /// Serves HTTP/1.1 and HTTP/2 on `listener` until `shutdown`, then finishes open
@@ -183,6 +191,7 @@ impl Emulator {
             .and_then(|v| v["referenceTransactionId"].as_str().map(str::to_owned))
             .unwrap_or_default();
         let faults = Faults::parse(&id);
+        self.inner.arrived.send_modify(|n| *n += 1);
         if let Some(delay) = faults.delay {
             tokio::time::sleep(delay).await;
         }

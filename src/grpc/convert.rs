@@ -142,28 +142,6 @@ fn card_verification(
     v: pb::CardVerificationResult,
 ) -> Option<CardVerificationResult> {
     const P: &str = "card_verification_result";
-    let three_ds_result = v.three_ds_result.and_then(|t| {
-        let t = ThreeDsResult {
-            version: c.text(
-                &format!("{P}.three_ds_result.three_ds_version"),
-                t.three_ds_version,
-                16,
-            ),
-            interaction_mode: c.enumeration(
-                &format!("{P}.three_ds_result.three_ds_interaction_mode"),
-                t.three_ds_interaction_mode,
-                |m| match m {
-                    pb::ThreeDsInteractionMode::Unspecified => None,
-                    pb::ThreeDsInteractionMode::Frictionless => Some(InteractionMode::Frictionless),
-                    pb::ThreeDsInteractionMode::Challenge => Some(InteractionMode::Challenge),
-                    pb::ThreeDsInteractionMode::Challenged => Some(InteractionMode::Challenged),
-                },
-            ),
-            eci: c.text(&format!("{P}.three_ds_result.eci"), t.eci, 8),
-            cavv: c.text(&format!("{P}.three_ds_result.cavv"), t.cavv, 128),
-        };
-        (t != ThreeDsResult::default()).then_some(t)
-    });
     let v = CardVerificationResult {
         authentication_type: c.enumeration(
             &format!("{P}.authentication_type"),
@@ -182,7 +160,27 @@ fn card_verification(
         cvv_result: c.text(&format!("{P}.cvv_result"), v.cvv_result, 16),
         avs_result: c.text(&format!("{P}.avs_result"), v.avs_result, 16),
         authorization_code: c.text(&format!("{P}.authorization_code"), v.authorization_code, 64),
-        three_ds_result,
+        three_ds_result: v.three_ds_result.and_then(|t| three_ds(c, t)),
     };
     (v != CardVerificationResult::default()).then_some(v)
+}
+
+fn three_ds(c: &mut Check, t: pb::ThreeDsResult) -> Option<ThreeDsResult> {
+    const P: &str = "card_verification_result.three_ds_result";
+    let t = ThreeDsResult {
+        version: c.text(&format!("{P}.three_ds_version"), t.three_ds_version, 16),
+        interaction_mode: c.enumeration(
+            &format!("{P}.three_ds_interaction_mode"),
+            t.three_ds_interaction_mode,
+            |m| match m {
+                pb::ThreeDsInteractionMode::Unspecified => None,
+                pb::ThreeDsInteractionMode::Frictionless => Some(InteractionMode::Frictionless),
+                pb::ThreeDsInteractionMode::Challenge => Some(InteractionMode::Challenge),
+                pb::ThreeDsInteractionMode::Challenged => Some(InteractionMode::Challenged),
+            },
+        ),
+        eci: c.text(&format!("{P}.eci"), t.eci, 8),
+        cavv: c.text(&format!("{P}.cavv"), t.cavv, 128),
+    };
+    (t != ThreeDsResult::default()).then_some(t)
 }

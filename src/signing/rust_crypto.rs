@@ -15,7 +15,8 @@ use super::KeyRejected;
 
 pub const NAME: &str = "rsa (pure Rust)";
 
-pub struct SigningKey(pkcs1v15::SigningKey<Sha256>);
+/// Boxed: the key with its precomputed values is large, and moves around in enums.
+pub struct SigningKey(Box<pkcs1v15::SigningKey<Sha256>>);
 
 impl SigningKey {
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, KeyRejected> {
@@ -31,7 +32,7 @@ impl SigningKey {
         if key.size() < 256 {
             return Err(KeyRejected("RSA keys must be at least 2048 bits".into()));
         }
-        Ok(Self(pkcs1v15::SigningKey::new(key)))
+        Ok(Self(Box::new(pkcs1v15::SigningKey::new(key))))
     }
 
     pub fn sign(&self, message: &[u8]) -> Vec<u8> {

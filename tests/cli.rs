@@ -1,0 +1,273 @@
+//! The binary as people run it: configuration problems reported all at once with the
+//! setting named, secrets never echoed, `emulator --keys-dir`, `serve` and `dev`
+//! answering real gRPC calls, and SIGTERM ending them cleanly.
+
+mod common;
+
+use std::{
+    io::{BufRead, BufReader},
+    path::Path,
+    process::{Child, Command, Output, Stdio},
+};
+
+use antom_sidecar::pb::risk_service_client::RiskServiceClient;
+use common::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_antom-sidecar");
+
+fn sidecar(args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear().args(args).envs(env.iter().copied());
+    cmd
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn write(dir: &Path, name: &str, content: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("write");
+    path.display().to_string()
+}
+
+#[test]
+fn every_configuration_problem_is_reported_at_once() {
+    let out = sidecar(&["serve"], &[("ANTOM_REGION", "mars")])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for expected in [
+        "ANTOM_CLIENT_ID is required",
+        "ANTOM_REGION: unknown region \"mars\"",
+        "ANTOM_PUBLIC_KEY_FILE (or ANTOM_PUBLIC_KEY) is required",
+        "no credentials",
+    ] {
+        assert!(err.contains(expected), "{expected:?} in:\n{err}");
+    }
+}
+
+#[test]
+fn key_mistakes_name_the_setting_and_never_echo_the_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let k = keys();
+    let private_pem = k.merchant.private_pem();
+    let private = write(dir.path(), "private.pem", &private_pem);
+    let public = write(dir.path(), "public.pem", &k.merchant.public_pem());
+    let garbage = write(dir.path(), "garbage.pem", "hello");
+    let env = [
+        ("ANTOM_CLIENT_ID", "SANDBOX_X"),
+        ("ANTOM_ENDPOINT", "http://10.1.2.3:80"),
+        ("ANTOM_PUBLIC_KEY_FILE", private.as_str()),
+        ("ANTOM_MERCHANT_PRIVATE_KEY_FILE", public.as_str()),
+        ("ANTOM_CA_FILE", garbage.as_str()),
+        ("ANTOM_API_KEY", "isak_TEST_secret"),
+    ];
+    let out = sidecar(&["serve"], &env).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for expected in [
+        "ANTOM_ENDPOINT: \"http://10.1.2.3:80\": only https:// is allowed",
+        "ANTOM_PUBLIC_KEY_FILE holds a private key (PKCS#8), expected Antom's RSA public key",
+        "set a merchant private key (RSA signing) or an API key, not both",
+    ] {
+        assert!(err.contains(expected), "{expected:?} in:\n{err}");
+    }
+    let key_line = private_pem.lines().nth(1).expect("a base64 line");
+    assert!(
+        !err.contains(key_line) && !err.contains("isak_TEST_secret"),
+        "secrets leaked:\n{err}"
+    );
+
+    let env = [
+        ("ANTOM_CLIENT_ID", "X"),
+        ("ANTOM_REGION", "sea"),
+        ("ANTOM_PUBLIC_KEY_FILE", public.as_str()),
+        ("ANTOM_MERCHANT_PRIVATE_KEY", &*private_pem),
+    ];
+    let err = stderr(&sidecar(&["serve"], &env).output().expect("run"));
+    assert!(
+        err.contains(
+            "ANTOM_PUBLIC_KEY_FILE holds the public half of the merchant's own private key"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains(key_line), "{err}");
+
+    let env = [
+        ("ANTOM_CLIENT_ID", "X"),
+        ("ANTOM_REGION", "sea"),
+        ("ANTOM_PUBLIC_KEY_FILE", garbage.as_str()),
+        ("ANTOM_MERCHANT_PRIVATE_KEY_FILE", public.as_str()),
+    ];
+    let err = stderr(&sidecar(&["serve"], &env).output().expect("run"));
+    assert!(err.contains("ANTOM_PUBLIC_KEY_FILE holds no key"), "{err}");
+    assert!(err.contains("ANTOM_MERCHANT_PRIVATE_KEY_FILE holds a public key (X.509 SubjectPublicKeyInfo), expected the merchant's RSA private key"), "{err}");
+}
+
+#[test]
+fn help_never_shows_secret_env_values() {
+    let out = sidecar(
+        &["serve", "--help"],
+        &[
+            ("ANTOM_API_KEY", "isak_TEST_secret"),
+            ("ANTOM_MERCHANT_PRIVATE_KEY", "MIIsecret"),
+        ],
+    )
+    .output()
+    .expect("run");
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("ANTOM_API_KEY") && help.contains("ANTOM_MERCHANT_PRIVATE_KEY_FILE"),
+        "{help}"
+    );
+    assert!(
+        !help.contains("isak_TEST_secret") && !help.contains("MIIsecret"),
+        "{help}"
+    );
+}
+
+/// Reads the child's output until a line containing `marker` and returns that line;
+/// a thread keeps draining the pipe so the child never writes into a closed one.
+fn wait_for_line(stream: impl std::io::Read + Send + 'static, marker: &'static str) -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if line.contains(marker) {
+                let _ = tx.send(line);
+            }
+        }
+    });
+    rx.recv()
+        .unwrap_or_else(|_| panic!("the process ended before printing {marker:?}"))
+}
+
+/// A child process killed when the test ends, even by a panic.
+struct Running(Option<Child>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn terminate(mut running: Running) {
+    let mut child = running.0.take().expect("running");
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    let status = child.wait().expect("wait");
+    assert!(
+        status.success(),
+        "SIGTERM ends the process cleanly: {status:?}"
+    );
+}
+
+/// The address in "... on http://127.0.0.1:1234 ..." or "gRPC on 127.0.0.1:1234,".
+fn address_after(line: &str, prefix: &str) -> String {
+    let rest = &line[line.find(prefix).expect(prefix) + prefix.len()..];
+    rest.split(|c: char| c.is_whitespace() || c == ',')
+        .next()
+        .expect("address")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn emulator_keys_dir_and_serve_work_together() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let keys_dir = dir.path().join("keys");
+    let keys_dir = keys_dir.to_str().expect("utf-8");
+    let mut emulator = sidecar(
+        &[
+            "emulator",
+            "--listen",
+            "127.0.0.1:0",
+            "--keys-dir",
+            keys_dir,
+        ],
+        &[],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null())
+    .spawn()
+    .expect("emulator");
+    let line = wait_for_line(emulator.stdout.take().expect("stdout"), "Antom emulator on");
+    let emulator = Running(Some(emulator));
+    let emulator_url = format!("http://{}", address_after(&line, "http://"));
+    for f in [
+        "merchant_private_key.pem",
+        "merchant_public_key.pem",
+        "antom_private_key.pem",
+        "antom_public_key.pem",
+    ] {
+        assert!(Path::new(keys_dir).join(f).exists(), "{f}");
+    }
+
+    let env = [
+        ("ANTOM_CLIENT_ID", "SANDBOX_CLI"),
+        ("ANTOM_ENDPOINT", emulator_url.as_str()),
+        (
+            "ANTOM_MERCHANT_PRIVATE_KEY_FILE",
+            &format!("{keys_dir}/merchant_private_key.pem"),
+        ),
+        (
+            "ANTOM_PUBLIC_KEY_FILE",
+            &format!("{keys_dir}/antom_public_key.pem"),
+        ),
+        ("SIDECAR_LISTEN", "127.0.0.1:0"),
+        ("RUST_LOG", "info"),
+    ];
+    let mut serve = sidecar(&["serve"], &env)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let line = wait_for_line(
+        serve.stderr.take().expect("stderr"),
+        "antom-sidecar serving",
+    );
+    let serve = Running(Some(serve));
+    let addr = address_after(&line, "listen=");
+    let mut client = RiskServiceClient::connect(format!("http://{addr}"))
+        .await
+        .expect("connect");
+    let response = client
+        .send_payment_result(request("tx-cli"))
+        .await
+        .expect("OK")
+        .into_inner();
+    assert_eq!(response.result_code, "SUCCESS");
+    terminate(serve);
+    terminate(emulator);
+}
+
+#[tokio::test]
+async fn dev_mode_needs_no_credentials() {
+    let mut dev = sidecar(&["dev", "--listen", "127.0.0.1:0"], &[])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("dev");
+    let line = wait_for_line(dev.stdout.take().expect("stdout"), "gRPC on");
+    let dev = Running(Some(dev));
+    let addr = address_after(&line, "gRPC on ");
+    let mut client = RiskServiceClient::connect(format!("http://{addr}"))
+        .await
+        .expect("connect");
+    let response = client
+        .send_payment_result(request("tx-dev"))
+        .await
+        .expect("OK")
+        .into_inner();
+    assert_eq!(response.result_code, "SUCCESS");
+    let err = client
+        .send_payment_result(request("emu-code-SYSTEM_ERROR-1"))
+        .await
+        .expect_err("fault");
+    assert_eq!(err.code(), tonic::Code::Internal);
+    terminate(dev);
+}

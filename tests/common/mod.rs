@@ -1,0 +1,146 @@
+//! Test harness: a real emulator and a real sidecar, each on `127.0.0.1:0`, and a real
+//! tonic client. No sleeps: listeners are bound before anything connects.
+
+#![allow(dead_code)]
+
+use std::{net::SocketAddr, sync::Arc, sync::OnceLock, time::Duration};
+
+use antom_sidecar::{
+    antom::{AntomClient, Auth, Endpoint, RetryPolicy, Settings},
+    emulator::{Emulator, EmulatorConfig},
+    keys::GeneratedKeyPair,
+    pb::{self, risk_service_client::RiskServiceClient},
+    secret::Secret,
+    server::{self, Listener},
+};
+use tokio::{net::TcpListener, sync::oneshot};
+use tonic::transport::Channel;
+
+/// Key pairs shared by the tests of one binary: generating RSA keys costs time.
+pub struct TestKeys {
+    pub merchant: GeneratedKeyPair,
+    pub antom: GeneratedKeyPair,
+    pub other: GeneratedKeyPair,
+}
+
+pub fn keys() -> &'static TestKeys {
+    static KEYS: OnceLock<TestKeys> = OnceLock::new();
+    KEYS.get_or_init(|| TestKeys {
+        merchant: GeneratedKeyPair::generate(),
+        antom: GeneratedKeyPair::generate(),
+        other: GeneratedKeyPair::generate(),
+    })
+}
+
+pub const CLIENT_ID: &str = "SANDBOX_TEST_CLIENT";
+
+/// A running emulator.
+pub struct RunningEmulator {
+    pub addr: SocketAddr,
+    pub emulator: Emulator,
+    _stop: oneshot::Sender<()>,
+}
+
+pub async fn start_emulator(config: EmulatorConfig) -> RunningEmulator {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind emulator");
+    let addr = listener.local_addr().expect("emulator address");
+    let emulator = Emulator::new(config);
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(emulator.clone().run(listener, async {
+        let _ = stopped.await;
+    }));
+    RunningEmulator {
+        addr,
+        emulator,
+        _stop: stop,
+    }
+}
+
+/// The emulator as Antom would be for our merchant.
+pub fn emulator_config() -> EmulatorConfig {
+    let k = keys();
+    EmulatorConfig {
+        merchant_public_key: k.merchant.verifying_key(),
+        antom_private_key: k.antom.signing_key(),
+        api_key: Some(Secret::new("isak_TEST_emulator")),
+    }
+}
+
+/// Sidecar settings pointed at `emulator`, signing with the merchant key.
+pub fn settings(emulator: SocketAddr) -> Settings {
+    let k = keys();
+    Settings {
+        endpoint: Endpoint::base_url(&format!("http://{emulator}"), false).expect("endpoint"),
+        client_id: CLIENT_ID.into(),
+        auth: Auth::Signature {
+            key: k.merchant.signing_key(),
+            key_version: "1".into(),
+        },
+        antom_public_key: k.antom.verifying_key(),
+        retry: RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_millis(50),
+        },
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(5),
+        extra_roots_pem: None,
+    }
+}
+
+/// A running sidecar and a client connected to it.
+pub struct RunningSidecar {
+    pub addr: SocketAddr,
+    pub client: RiskServiceClient<Channel>,
+    pub channel: Channel,
+    pub stop: Option<oneshot::Sender<()>>,
+    pub done: tokio::task::JoinHandle<Result<(), server::ServeError>>,
+}
+
+pub async fn start_sidecar(settings: Settings) -> RunningSidecar {
+    let tcp = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind sidecar");
+    let addr = tcp.local_addr().expect("sidecar address");
+    let client = Arc::new(AntomClient::new(settings).expect("client"));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let done = tokio::spawn(server::run(
+        Listener::Tcp(tcp),
+        client,
+        async {
+            let _ = stopped.await;
+        },
+        Duration::from_secs(5),
+    ));
+    let channel = Channel::from_shared(format!("http://{addr}"))
+        .expect("uri")
+        .connect()
+        .await
+        .expect("connect");
+    RunningSidecar {
+        addr,
+        client: RiskServiceClient::new(channel.clone()),
+        channel,
+        stop: Some(stop),
+        done,
+    }
+}
+
+/// Emulator plus sidecar with default settings.
+pub async fn start() -> (RunningEmulator, RunningSidecar) {
+    let emulator = start_emulator(emulator_config()).await;
+    let sidecar = start_sidecar(settings(emulator.addr)).await;
+    (emulator, sidecar)
+}
+
+/// A minimal valid request.
+pub fn request(id: &str) -> pb::SendPaymentResultRequest {
+    pb::SendPaymentResultRequest {
+        reference_transaction_id: id.into(),
+        payment_status: pb::PaymentStatus::Success.into(),
+        payment_method_provider: "VISA".into(),
+        ..Default::default()
+    }
+}

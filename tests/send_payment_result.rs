@@ -1,0 +1,332 @@
+//! SendPaymentResult end to end: gRPC client → sidecar → emulator (a real HTTP server
+//! that verifies signatures and body rules like Antom) → signed answer → gRPC status.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use antom_sidecar::pb;
+use common::*;
+use serde_json::json;
+use tonic::{Code, Request};
+use tonic_types::StatusExt;
+
+#[tokio::test]
+async fn full_request_reaches_antom_signed_and_as_strings() {
+    let (emulator, mut sidecar) = start().await;
+    let request = pb::SendPaymentResultRequest {
+        reference_transaction_id: "tx-ü-中文-42".into(),
+        payment_status: pb::PaymentStatus::Fail.into(),
+        authorization_error: Some(pb::AuthorizationError {
+            error_code: "05".into(),
+            error_message: "Do not honour".into(),
+        }),
+        card_verification_result: Some(pb::CardVerificationResult {
+            authentication_type: pb::AuthenticationType::AuthenticationType3d.into(),
+            authentication_method: String::new(),
+            cvv_result: "Y".into(),
+            avs_result: "A".into(),
+            authorization_code: "10000".into(),
+            three_ds_result: Some(pb::ThreeDsResult {
+                three_ds_version: "2.2.0".into(),
+                three_ds_interaction_mode: pb::ThreeDsInteractionMode::Challenged.into(),
+                eci: "05".into(),
+                cavv: "AAABBBCCC=".into(),
+            }),
+        }),
+        payment_method_provider: "MASTERCARD".into(),
+    };
+    let response = sidecar
+        .client
+        .send_payment_result(request)
+        .await
+        .expect("OK")
+        .into_inner();
+    assert_eq!(response.result_code, "SUCCESS");
+    assert_eq!(response.result_status(), pb::ResultStatus::Success);
+
+    let received = emulator.emulator.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(
+        received[0]["body"],
+        json!({
+            "referenceTransactionId": "tx-ü-中文-42",
+            "paymentStatus": "FAIL",
+            "authorizationError": {"errorCode": "05", "errorMessage": "Do not honour"},
+            "paymentMethodProvider": "MASTERCARD",
+            "cardVerificationResult": {
+                "authenticationType": "3D", "cvvResult": "Y", "avsResult": "A", "authorizationCode": "10000",
+                "threeDSResult": {"threeDSVersion": "2.2.0", "threeDSInteractionMode": "CHALLENGED", "eci": "05", "cavv": "AAABBBCCC="}
+            }
+        })
+    );
+    assert_eq!(received[0]["caller"]["clientId"], CLIENT_ID);
+    assert_eq!(received[0]["caller"]["keyVersion"], "1");
+    assert_eq!(received[0]["caller"]["auth"], "signature");
+    let time = received[0]["caller"]["requestTime"]
+        .as_str()
+        .expect("request time");
+    assert!(
+        time.len() == 13 && time.bytes().all(|b| b.is_ascii_digit()),
+        "epoch millis, got {time}"
+    );
+}
+
+#[tokio::test]
+async fn every_documented_result_code_maps_to_its_grpc_code() {
+    let (_emulator, mut sidecar) = start().await;
+    let table = [
+        ("ACCESS_DENIED", "F", Code::PermissionDenied),
+        ("MERCHANT_KYB_NOT_QUALIFIED", "F", Code::PermissionDenied),
+        ("INVALID_API", "F", Code::Unimplemented),
+        ("NO_INTERFACE_DEF", "F", Code::Unimplemented),
+        ("INVALID_CONTRACT", "F", Code::FailedPrecondition),
+        ("MERCHANT_NOT_REGISTERED", "F", Code::FailedPrecondition),
+        ("KEY_NOT_FOUND", "F", Code::Unauthenticated),
+        ("SIGNATURE_INVALID", "F", Code::Unauthenticated),
+        ("PARAM_ILLEGAL", "F", Code::InvalidArgument),
+        ("REQUEST_TRAFFIC_EXCEED_LIMIT", "U", Code::ResourceExhausted),
+        ("SYSTEM_ERROR", "F", Code::Internal),
+        ("UNKNOWN_EXCEPTION", "U", Code::Unavailable),
+        ("BRAND_NEW_CODE-U", "U", Code::Unavailable),
+        ("BRAND_NEW_CODE-F", "F", Code::Unknown),
+    ];
+    for (directive, status, code) in table {
+        let result_code = directive.split('-').next().expect("code");
+        let err = sidecar
+            .client
+            .send_payment_result(request(&format!("emu-code-{directive}-1")))
+            .await
+            .expect_err(directive);
+        assert_eq!(err.code(), code, "{directive}: {err:?}");
+        let info = err.get_details_error_info().expect("ErrorInfo");
+        assert_eq!(info.reason, result_code);
+        assert_eq!(info.domain, "antom.com");
+        assert_eq!(info.metadata["resultStatus"], status);
+        assert_eq!(info.metadata["resultMessage"], "emulated result");
+        assert_eq!(
+            err.get_details_retry_info().is_some(),
+            status == "U",
+            "{directive}: RetryInfo only for U"
+        );
+    }
+}
+
+#[tokio::test]
+async fn system_error_and_f_results_are_not_retried_but_u_results_are() {
+    let (emulator, mut sidecar) = start().await;
+    // Flaky for 2 attempts, 3 allowed: the third attempt succeeds, re-signed.
+    sidecar
+        .client
+        .send_payment_result(request("emu-flaky-2-a"))
+        .await
+        .expect("third attempt succeeds");
+    assert_eq!(emulator.emulator.received().len(), 1);
+
+    // Flaky for 5 attempts: 3 attempts are not enough; U is reported with RetryInfo.
+    let err = sidecar
+        .client
+        .send_payment_result(request("emu-flaky-5-b"))
+        .await
+        .expect_err("still failing");
+    assert_eq!(err.code(), Code::Unavailable);
+    assert_eq!(
+        err.get_details_error_info().expect("ErrorInfo").reason,
+        "UNKNOWN_EXCEPTION"
+    );
+    assert!(err.get_details_retry_info().is_some());
+    // ...after exactly 3 attempts: a second call fails twice more (4, 5), then succeeds.
+    sidecar
+        .client
+        .send_payment_result(request("emu-flaky-5-b"))
+        .await
+        .expect("attempt 6 succeeds");
+
+    // SYSTEM_ERROR is F: one attempt only (a flaky prefix would have absorbed retries).
+    let err = sidecar
+        .client
+        .send_payment_result(request("emu-flaky-1-emu-code-SYSTEM_ERROR-c"))
+        .await
+        .expect_err("U then F");
+    assert_eq!(
+        err.code(),
+        Code::Internal,
+        "the retry after U got SYSTEM_ERROR and stopped: {err:?}"
+    );
+}
+
+#[tokio::test]
+async fn http_failures_and_malformed_bodies_are_the_sidecars_own_errors() {
+    let (_emulator, mut sidecar) = start().await;
+    let cases = [
+        (
+            "emu-http-503-1",
+            Code::Unavailable,
+            "UPSTREAM_HTTP_STATUS",
+            true,
+        ),
+        (
+            "emu-http-404-1",
+            Code::Internal,
+            "UPSTREAM_HTTP_STATUS",
+            false,
+        ),
+        (
+            "emu-garbage-1",
+            Code::Unknown,
+            "UPSTREAM_MALFORMED_RESPONSE",
+            false,
+        ),
+        ("emu-unsigned-1", Code::Internal, "RESPONSE_UNSIGNED", false),
+        (
+            "emu-badsig-1",
+            Code::Internal,
+            "RESPONSE_SIGNATURE_INVALID",
+            false,
+        ),
+        (
+            "emu-badsig-emu-code-ACCESS_DENIED-1",
+            Code::Internal,
+            "RESPONSE_SIGNATURE_INVALID",
+            false,
+        ),
+        (
+            "emu-drop-1",
+            Code::Unavailable,
+            "UPSTREAM_UNAVAILABLE",
+            true,
+        ),
+    ];
+    for (id, code, reason, retry) in cases {
+        let err = sidecar
+            .client
+            .send_payment_result(request(id))
+            .await
+            .expect_err(id);
+        assert_eq!(err.code(), code, "{id}: {err:?}");
+        let info = err.get_details_error_info().expect("ErrorInfo");
+        assert_eq!(
+            (info.domain.as_str(), info.reason.as_str()),
+            ("antom-sidecar", reason),
+            "{id}"
+        );
+        assert_eq!(err.get_details_retry_info().is_some(), retry, "{id}");
+    }
+    let err = sidecar
+        .client
+        .send_payment_result(request("emu-http-503-2"))
+        .await
+        .expect_err("503");
+    assert_eq!(
+        err.get_details_error_info().expect("ErrorInfo").metadata["httpStatus"],
+        "503"
+    );
+    let err = sidecar
+        .client
+        .send_payment_result(request("emu-badsig-2"))
+        .await
+        .expect_err("bad signature");
+    assert!(
+        err.message().contains("merchant's own public key"),
+        "hint at the usual mistake: {}",
+        err.message()
+    );
+}
+
+#[tokio::test]
+async fn unsigned_f_and_u_results_are_accepted_as_antom_results() {
+    let (_emulator, mut sidecar) = start().await;
+    let err = sidecar
+        .client
+        .send_payment_result(request("emu-unsigned-emu-code-ACCESS_DENIED-1"))
+        .await
+        .expect_err("F");
+    assert_eq!(err.code(), Code::PermissionDenied);
+    assert_eq!(
+        err.get_details_error_info().expect("ErrorInfo").domain,
+        "antom.com"
+    );
+    let err = sidecar
+        .client
+        .send_payment_result(request("emu-unsigned-emu-code-UNKNOWN_EXCEPTION-1"))
+        .await
+        .expect_err("U");
+    assert_eq!(err.code(), Code::Unavailable);
+    assert_eq!(
+        err.get_details_error_info().expect("ErrorInfo").reason,
+        "UNKNOWN_EXCEPTION"
+    );
+}
+
+#[tokio::test]
+async fn callers_deadline_returns_deadline_exceeded_not_cancelled() {
+    let (_emulator, mut sidecar) = start().await;
+    let mut req = Request::new(request("emu-delay-3000-1"));
+    req.set_timeout(Duration::from_millis(300));
+    let started = Instant::now();
+    let err = sidecar
+        .client
+        .send_payment_result(req)
+        .await
+        .expect_err("deadline");
+    assert_eq!(err.code(), Code::DeadlineExceeded, "{err:?}");
+    assert_eq!(
+        err.get_details_error_info().expect("ErrorInfo").reason,
+        "UPSTREAM_TIMEOUT"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "gave up at the deadline, not after the delay"
+    );
+
+    // Retries stop at the deadline too: flaky forever, short deadline.
+    let mut req = Request::new(request("emu-flaky-100-emu-delay-100-2"));
+    req.set_timeout(Duration::from_millis(250));
+    let err = sidecar
+        .client
+        .send_payment_result(req)
+        .await
+        .expect_err("deadline");
+    assert!(
+        matches!(err.code(), Code::DeadlineExceeded | Code::Unavailable),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn unreachable_antom_is_unavailable_after_retries() {
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = closed.local_addr().expect("addr");
+    drop(closed);
+    let mut sidecar = start_sidecar(settings(addr)).await;
+    let err = sidecar
+        .client
+        .send_payment_result(request("tx-1"))
+        .await
+        .expect_err("nobody listens");
+    assert_eq!(err.code(), Code::Unavailable);
+    let info = err.get_details_error_info().expect("ErrorInfo");
+    assert_eq!(info.reason, "UPSTREAM_UNAVAILABLE");
+    assert_eq!(info.metadata["attempts"], "3");
+}
+
+#[tokio::test]
+async fn sandbox_switch_calls_the_sandbox_path() {
+    let emulator = start_emulator(emulator_config()).await;
+    let mut s = settings(emulator.addr);
+    s.endpoint =
+        antom_sidecar::antom::Endpoint::base_url(&format!("http://{}", emulator.addr), true)
+            .expect("endpoint");
+    let mut sidecar = start_sidecar(s).await;
+    sidecar
+        .client
+        .send_payment_result(request("tx-sandbox"))
+        .await
+        .expect("OK");
+    assert_eq!(
+        emulator.emulator.received()[0]["path"],
+        "/ams/sandbox/api/v1/risk/payments/sendPaymentResult"
+    );
+}

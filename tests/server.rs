@@ -1,0 +1,162 @@
+//! The server around the service: health, reflection (v1 and v1alpha), Unix sockets and
+//! draining in-flight calls on shutdown.
+
+mod common;
+
+use std::{sync::Arc, time::Duration};
+
+use antom_sidecar::{
+    antom::AntomClient,
+    config::ListenAddr,
+    pb::risk_service_client::RiskServiceClient,
+    server::{self, Listener},
+};
+use common::*;
+use tokio_stream::StreamExt;
+use tonic_health::pb::{
+    HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+};
+use tonic_reflection::pb::{v1, v1alpha};
+
+#[tokio::test]
+async fn health_reports_serving_for_the_server_and_the_service() {
+    let (_emulator, sidecar) = start().await;
+    let mut health = HealthClient::new(sidecar.channel.clone());
+    for service in ["", "antom.risk.v1.RiskService"] {
+        let status = health
+            .check(HealthCheckRequest {
+                service: service.into(),
+            })
+            .await
+            .expect("check")
+            .into_inner()
+            .status();
+        assert_eq!(status, ServingStatus::Serving, "{service:?}");
+    }
+}
+
+#[tokio::test]
+async fn reflection_v1_and_v1alpha_list_the_services() {
+    let (_emulator, sidecar) = start().await;
+    let mut client =
+        v1::server_reflection_client::ServerReflectionClient::new(sidecar.channel.clone());
+    let req = v1::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(v1::server_reflection_request::MessageRequest::ListServices(
+            String::new(),
+        )),
+    };
+    let mut stream = client
+        .server_reflection_info(tokio_stream::iter([req]))
+        .await
+        .expect("v1")
+        .into_inner();
+    let Some(v1::server_reflection_response::MessageResponse::ListServicesResponse(list)) = stream
+        .next()
+        .await
+        .expect("answer")
+        .expect("ok")
+        .message_response
+    else {
+        panic!("not a service list");
+    };
+    let names: Vec<_> = list.service.into_iter().map(|s| s.name).collect();
+    for expected in ["antom.risk.v1.RiskService", "grpc.health.v1.Health"] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} in {names:?}"
+        );
+    }
+
+    let mut client =
+        v1alpha::server_reflection_client::ServerReflectionClient::new(sidecar.channel.clone());
+    let req = v1alpha::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(
+            v1alpha::server_reflection_request::MessageRequest::FileContainingSymbol(
+                "antom.risk.v1.RiskService".into(),
+            ),
+        ),
+    };
+    let mut stream = client
+        .server_reflection_info(tokio_stream::iter([req]))
+        .await
+        .expect("v1alpha")
+        .into_inner();
+    let answer = stream
+        .next()
+        .await
+        .expect("answer")
+        .expect("ok")
+        .message_response;
+    assert!(
+        matches!(
+            answer,
+            Some(v1alpha::server_reflection_response::MessageResponse::FileDescriptorResponse(_))
+        ),
+        "{answer:?}"
+    );
+}
+
+#[tokio::test]
+async fn serves_on_a_unix_socket() {
+    let emulator = start_emulator(emulator_config()).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("sidecar.sock");
+    let listener = Listener::bind(&ListenAddr::Unix(path.clone()))
+        .await
+        .expect("bind");
+    let client = Arc::new(AntomClient::new(settings(emulator.addr)).expect("client"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let done = tokio::spawn(server::run(
+        listener,
+        client,
+        async {
+            let _ = stopped.await;
+        },
+        Duration::from_secs(1),
+    ));
+
+    let channel = tonic::transport::Endpoint::from_static("http://unix.socket")
+        .connect_with_connector(tower::service_fn(move |_| {
+            let path = path.clone();
+            async move {
+                Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(
+                    tokio::net::UnixStream::connect(path).await?,
+                ))
+            }
+        }))
+        .await
+        .expect("connect");
+    RiskServiceClient::new(channel)
+        .send_payment_result(request("tx-unix"))
+        .await
+        .expect("OK over a Unix socket");
+    stop.send(()).expect("stop");
+    done.await.expect("join").expect("clean shutdown");
+}
+
+#[tokio::test]
+async fn shutdown_lets_in_flight_calls_finish() {
+    let (emulator, mut sidecar) = start().await;
+    let mut client = sidecar.client.clone();
+    let call = tokio::spawn(async move {
+        client
+            .send_payment_result(request("emu-delay-500-drain"))
+            .await
+    });
+    // Shut down once the emulator has the request in hand, not after a guessed sleep.
+    emulator
+        .emulator
+        .arrivals()
+        .wait_for(|n| *n >= 1)
+        .await
+        .expect("emulator alive");
+    sidecar.stop.take().expect("stop").send(()).expect("stop");
+    let response = call
+        .await
+        .expect("join")
+        .expect("the in-flight call completes");
+    assert_eq!(response.into_inner().result_code, "SUCCESS");
+    sidecar.done.await.expect("join").expect("clean shutdown");
+}
