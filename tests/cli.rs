@@ -241,8 +241,8 @@ async fn emulator_keys_dir_and_serve_work_together() {
         .expect("OK")
         .into_inner();
     assert_eq!(response.result_code, "SUCCESS");
-    terminate(serve);
-    terminate(emulator);
+    terminate(serve).await;
+    terminate(emulator).await;
 }
 
 #[tokio::test]
@@ -269,5 +269,5 @@ async fn dev_mode_needs_no_credentials() {
         .await
         .expect_err("fault");
     assert_eq!(err.code(), tonic::Code::Internal);
-    terminate(dev);
+    terminate(dev).await;
 }
