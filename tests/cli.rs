@@ -155,13 +155,19 @@ impl Drop for Running {
     }
 }
 
-fn terminate(mut running: Running) {
+/// Sends SIGTERM and waits for a clean exit, off the runtime thread so that open gRPC
+/// connections keep being served (the server drains them).
+async fn terminate(mut running: Running) {
     let mut child = running.0.take().expect("running");
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    let status = child.wait().expect("wait");
+    let status = tokio::task::spawn_blocking(move || {
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("kill");
+        child.wait().expect("wait")
+    })
+    .await
+    .expect("join");
     assert!(
         status.success(),
         "SIGTERM ends the process cleanly: {status:?}"
