@@ -1,0 +1,3 @@
+//! Placeholder: replaced by the throughput benchmark.
+
+fn main() {}
