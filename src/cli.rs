@@ -10,7 +10,7 @@ use crate::{
     antom::AntomClient,
     config::{Config, ServeArgs},
     dev::{self, DevArgs},
-    emulator::{Emulator, EmulatorConfig, KeysDir},
+    emulator::{Emulator, EmulatorConfig, KeysDir, TlsIdentity},
     secret::Secret,
     server::{self, Listener},
     signing,
@@ -56,6 +56,10 @@ struct EmulatorArgs {
     /// Accept this API key (Authorization: Bearer) besides signed requests.
     #[arg(long, env = "EMULATOR_API_KEY", hide_env_values = true)]
     api_key: Option<Secret>,
+    /// Serve HTTPS with a freshly generated CA, written to <keys-dir>/emulator_ca.pem
+    /// (for the sidecar's ANTOM_CA_FILE).
+    #[arg(long, env = "EMULATOR_TLS")]
+    tls: bool,
 }
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -110,26 +114,36 @@ async fn serve(args: ServeArgs) -> Result<(), BoxError> {
 
 async fn emulator(args: EmulatorArgs) -> Result<(), BoxError> {
     let keys = KeysDir::load_or_create(&args.keys_dir)?;
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
-    let addr = listener.local_addr()?;
     let dir = args.keys_dir.display();
-    info!(%addr, keys_dir = %dir, created = keys.created, "Antom emulator listening");
-    // Not `println!`: a closed stdout must not take the emulator down.
-    let _ = writeln!(
-        std::io::stdout(),
-        "Antom emulator on http://{addr}\n\nPoint a sidecar at it:\n  ANTOM_ENDPOINT=http://{addr} ANTOM_CLIENT_ID=SANDBOX_EMULATOR \\\n  \
-         ANTOM_MERCHANT_PRIVATE_KEY_FILE={dir}/merchant_private_key.pem ANTOM_PUBLIC_KEY_FILE={dir}/antom_public_key.pem \\\n  \
-         antom-sidecar serve\n"
-    );
     let config = EmulatorConfig {
         merchant_public_key: keys.merchant_public_key,
         antom_private_key: keys.antom_private_key,
         api_key: args.api_key,
     };
-    Emulator::new(config)
-        .run(listener, server::shutdown_signal())
-        .await?;
+    let mut emulator = Emulator::new(config);
+    let (scheme, ca_env) = if args.tls {
+        let identity = TlsIdentity::generate()?;
+        let ca_file = args.keys_dir.join("emulator_ca.pem");
+        std::fs::write(&ca_file, &identity.ca_pem)
+            .map_err(|e| format!("{}: {e}", ca_file.display()))?;
+        emulator = emulator.with_tls(&identity);
+        ("https", format!(" ANTOM_CA_FILE={}", ca_file.display()))
+    } else {
+        ("http", String::new())
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let addr = listener.local_addr()?;
+    info!(%addr, keys_dir = %dir, created = keys.created, tls = args.tls, "Antom emulator listening");
+    // Not `println!`: a closed stdout must not take the emulator down.
+    let _ = writeln!(
+        std::io::stdout(),
+        "Antom emulator on {scheme}://{addr}\n\nPoint a sidecar at it:\n  \
+         ANTOM_ENDPOINT={scheme}://{addr}{ca_env} ANTOM_CLIENT_ID=SANDBOX_EMULATOR \\\n  \
+         ANTOM_MERCHANT_PRIVATE_KEY_FILE={dir}/merchant_private_key.pem ANTOM_PUBLIC_KEY_FILE={dir}/antom_public_key.pem \\\n  \
+         antom-sidecar serve\n"
+    );
+    emulator.run(listener, server::shutdown_signal()).await?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 mod faults;
 mod keys_dir;
 mod rules;
+mod tls;
 
 use std::{
     collections::HashMap,
@@ -30,6 +31,7 @@ use tracing::{debug, info};
 
 pub use faults::Faults;
 pub use keys_dir::{KeysDir, KeysDirError};
+pub use tls::{TlsError, TlsIdentity};
 
 use crate::{
     antom::{PAYMENT_RESULT_PATH, ResultStatus, SANDBOX_PAYMENT_RESULT_PATH},
@@ -55,6 +57,8 @@ pub struct EmulatorConfig {
 #[derive(Clone, Debug)]
 pub struct Emulator {
     inner: Arc<Inner>,
+    /// Serves HTTPS when set.
+    tls: Option<TlsIdentity>,
 }
 
 #[derive(Debug)]
@@ -84,7 +88,14 @@ impl Emulator {
         };
         Self {
             inner: Arc::new(inner),
+            tls: None,
         }
+    }
+
+    /// Serves HTTPS with `identity` instead of plain HTTP.
+    pub fn with_tls(mut self, identity: &TlsIdentity) -> Self {
+        self.tls = Some(identity.clone());
+        self
     }
 
     /// Accepted requests so far, as served by `GET /__emulator/received`.
@@ -101,8 +112,8 @@ impl Emulator {
         self.inner.arrived.subscribe()
     }
 
-    /// Serves HTTP/1.1 and HTTP/2 on `listener` until `shutdown`, then finishes open
-    /// connections.
+    /// Serves HTTP/1.1 and HTTP/2 (HTTPS too, see [`Self::with_tls`]) on `listener`
+    /// until `shutdown`, then finishes open connections.
     pub async fn run(
         self,
         listener: TcpListener,
@@ -116,17 +127,42 @@ impl Emulator {
                 accepted = listener.accept() => accepted?.0,
                 () = &mut shutdown => break,
             };
-            let this = self.clone();
-            let service = service_fn(move |req| {
-                let this = this.clone();
-                async move { this.handle(req).await }
-            });
-            let conn = builder
-                .serve_connection(TokioIo::new(stream), service)
-                .into_owned();
-            let conn = graceful.watch(conn);
+            let (this, builder, watcher) = (self.clone(), builder.clone(), graceful.watcher());
             tokio::spawn(async move {
-                if let Err(e) = conn.await {
+                let service = {
+                    let this = this.clone();
+                    service_fn(move |req| {
+                        let this = this.clone();
+                        async move { this.handle(req).await }
+                    })
+                };
+                let result = match this.tls.as_ref().map(|t| &t.acceptor) {
+                    None => {
+                        watcher
+                            .watch(
+                                builder
+                                    .serve_connection(TokioIo::new(stream), service)
+                                    .into_owned(),
+                            )
+                            .await
+                    }
+                    Some(acceptor) => match acceptor.accept(stream).await {
+                        Ok(tls) => {
+                            watcher
+                                .watch(
+                                    builder
+                                        .serve_connection(TokioIo::new(tls), service)
+                                        .into_owned(),
+                                )
+                                .await
+                        }
+                        Err(e) => {
+                            debug!(error = %e, "emulator TLS handshake failed");
+                            return;
+                        }
+                    },
+                };
+                if let Err(e) = result {
                     debug!(error = %e, "emulator connection ended");
                 }
             });

@@ -184,7 +184,7 @@ fn address_after(line: &str, prefix: &str) -> String {
 }
 
 #[tokio::test]
-async fn emulator_keys_dir_and_serve_work_together() {
+async fn emulator_keys_dir_and_serve_work_together_over_https() {
     let dir = tempfile::tempdir().expect("tempdir");
     let keys_dir = dir.path().join("keys");
     let keys_dir = keys_dir.to_str().expect("utf-8");
@@ -195,6 +195,7 @@ async fn emulator_keys_dir_and_serve_work_together() {
             "127.0.0.1:0",
             "--keys-dir",
             keys_dir,
+            "--tls",
         ],
         &[],
     )
@@ -204,7 +205,7 @@ async fn emulator_keys_dir_and_serve_work_together() {
     .expect("emulator");
     let line = wait_for_line(emulator.stdout.take().expect("stdout"), "Antom emulator on");
     let emulator = Running(Some(emulator));
-    let emulator_url = format!("http://{}", address_after(&line, "http://"));
+    let emulator_url = format!("https://{}", address_after(&line, "https://"));
     for f in [
         "merchant_private_key.pem",
         "merchant_public_key.pem",
@@ -217,6 +218,7 @@ async fn emulator_keys_dir_and_serve_work_together() {
     let env = [
         ("ANTOM_CLIENT_ID", "SANDBOX_CLI"),
         ("ANTOM_ENDPOINT", emulator_url.as_str()),
+        ("ANTOM_CA_FILE", &format!("{keys_dir}/emulator_ca.pem")),
         (
             "ANTOM_MERCHANT_PRIVATE_KEY_FILE",
             &format!("{keys_dir}/merchant_private_key.pem"),
