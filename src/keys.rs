@@ -215,3 +215,6 @@ impl GeneratedKeyPair {
         encode_pem("PUBLIC KEY", &self.public_spki)
     }
 }
+
+#[cfg(test)]
+mod tests;
