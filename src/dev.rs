@@ -75,7 +75,7 @@ pub async fn run(
 fn banner(addr: &ListenAddr, emulator: SocketAddr) -> String {
     let target = match addr {
         ListenAddr::Tcp(a) => a.to_string(),
-        ListenAddr::Unix(p) => format!("unix://{}", p.display()),
+        ListenAddr::Unix(p) => format!("-unix {}", p.display()),
     };
     format!(
         "antom-sidecar dev: gRPC on {addr}, Antom emulator on http://{emulator} (ephemeral keys)\n\n\
