@@ -3,10 +3,22 @@
 
 use std::{future::Future, sync::Arc, time::Duration};
 
-use tokio::net::{TcpListener, UnixListener};
-use tokio_stream::wrappers::{TcpListenerStream, UnixListenerStream};
-use tonic::transport::Server;
-use tracing::{info, warn};
+use hyper_util::{
+    rt::{TokioExecutor, TokioIo},
+    server::{
+        conn::auto,
+        graceful::{GracefulShutdown, Watcher},
+    },
+    service::TowerToHyperService,
+};
+use tokio::{
+    io::{AsyncRead, AsyncWrite},
+    net::{TcpListener, TcpStream, UnixListener, UnixStream},
+    task::JoinSet,
+};
+use tonic::service::Routes;
+use tonic_health::ServingStatus;
+use tracing::{debug, info, warn};
 
 use crate::{
     antom::AntomClient,
@@ -24,18 +36,19 @@ pub enum Listener {
     Unix(UnixListener),
 }
 
-/// Why the server stopped abnormally.
+/// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     /// Reflection could not load a descriptor set (a build problem).
     #[error("reflection: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
-    /// The transport failed.
-    #[error("gRPC transport: {0}")]
-    Transport(#[from] tonic::transport::Error),
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight calls finish for up to `grace`.
+///
+/// Connections are served with hyper directly, not with tonic's `transport::Server`: its
+/// built-in `grpc-timeout` handling answers CANCELLED at the caller's deadline, racing
+/// the DEADLINE_EXCEEDED that [`RiskApi`] returns. Here the handler alone owns deadlines.
 pub async fn run(
     listener: Listener,
     client: Arc<AntomClient>,
@@ -45,51 +58,92 @@ pub async fn run(
     let (health, health_service) = tonic_health::server::health_reporter();
     // Keys and configuration are loaded before `run` is called: serving from the start.
     health.set_serving::<RiskServiceServer<RiskApi>>().await;
-    let reflection_v1 = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1()?;
-    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1alpha()?;
-    let router = Server::builder()
-        .add_service(health_service)
-        .add_service(reflection_v1)
-        .add_service(reflection_v1alpha)
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    let routes = Routes::new(health_service)
+        .add_service(reflection().build_v1()?)
+        .add_service(reflection().build_v1alpha()?)
         .add_service(RiskServiceServer::new(RiskApi::new(client)));
-
-    let draining = Arc::new(tokio::sync::Notify::new());
-    let signal = {
-        let draining = draining.clone();
-        async move {
-            shutdown.await;
-            info!("shutting down: draining in-flight calls");
-            health.set_not_serving::<RiskServiceServer<RiskApi>>().await;
-            draining.notify_one();
-        }
-    };
-    let serve = async {
-        match listener {
-            Listener::Tcp(l) => {
-                router
-                    .serve_with_incoming_shutdown(TcpListenerStream::new(l), signal)
-                    .await
+    let service = TowerToHyperService::new(routes);
+    let builder = auto::Builder::new(TokioExecutor::new());
+    let graceful = GracefulShutdown::new();
+    let mut connections = JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => accepted,
+        };
+        let (builder, service, watcher) = (builder.clone(), service.clone(), graceful.watcher());
+        match accepted {
+            Ok(Connection::Tcp(stream)) => {
+                let _ = stream.set_nodelay(true);
+                connections.spawn(serve_connection(builder, stream, service, watcher));
             }
-            Listener::Unix(l) => {
-                router
-                    .serve_with_incoming_shutdown(UnixListenerStream::new(l), signal)
-                    .await
+            Ok(Connection::Unix(stream)) => {
+                connections.spawn(serve_connection(builder, stream, service, watcher));
+            }
+            Err(e) => {
+                // Out of file descriptors and the like: pass, don't die.
+                warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
-    };
-    tokio::select! {
-        result = serve => Ok(result?),
-        () = async { draining.notified().await; tokio::time::sleep(grace).await } => {
-            warn!(grace_ms = grace.as_millis() as u64, "grace period over: dropping calls still in flight");
-            Ok(())
-        }
+        while connections.try_join_next().is_some() {}
     }
+    info!("shutting down: draining in-flight calls");
+    health.set_not_serving::<RiskServiceServer<RiskApi>>().await;
+    health
+        .set_service_status("", ServingStatus::NotServing)
+        .await;
+    if tokio::time::timeout(grace, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        warn!(
+            grace_ms = grace.as_millis() as u64,
+            "grace period over: dropping calls still in flight"
+        );
+        connections.abort_all();
+    }
+    Ok(())
+}
+
+async fn serve_connection<IO, S>(
+    builder: auto::Builder<TokioExecutor>,
+    io: IO,
+    service: S,
+    watcher: Watcher,
+) where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    S: hyper::service::Service<
+            hyper::Request<hyper::body::Incoming>,
+            Response = hyper::Response<tonic::body::Body>,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    if let Err(e) = watcher
+        .watch(
+            builder
+                .serve_connection(TokioIo::new(io), service)
+                .into_owned(),
+        )
+        .await
+    {
+        debug!(error = %e, "gRPC connection ended");
+    }
+}
+
+/// An accepted connection.
+enum Connection {
+    Tcp(TcpStream),
+    Unix(UnixStream),
 }
 
 /// Resolves on SIGTERM (Kubernetes) or SIGINT (Ctrl-C).
@@ -121,6 +175,13 @@ impl Listener {
                 }
                 UnixListener::bind(path).map(Self::Unix)
             }
+        }
+    }
+
+    async fn accept(&self) -> std::io::Result<Connection> {
+        match self {
+            Self::Tcp(l) => l.accept().await.map(|(s, _)| Connection::Tcp(s)),
+            Self::Unix(l) => l.accept().await.map(|(s, _)| Connection::Unix(s)),
         }
     }
 

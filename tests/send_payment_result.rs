@@ -294,6 +294,21 @@ async fn callers_deadline_returns_deadline_exceeded_not_cancelled() {
 }
 
 #[tokio::test]
+async fn tiny_deadlines_still_get_deadline_exceeded() {
+    let (_emulator, mut sidecar) = start().await;
+    for ms in 1..=30 {
+        let mut req = Request::new(request(&format!("emu-delay-2000-tiny-{ms}")));
+        req.set_timeout(Duration::from_millis(ms));
+        let err = sidecar
+            .client
+            .send_payment_result(req)
+            .await
+            .expect_err("deadline");
+        assert_eq!(err.code(), Code::DeadlineExceeded, "{ms} ms: {err:?}");
+    }
+}
+
+#[tokio::test]
 async fn unreachable_antom_is_unavailable_after_retries() {
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
