@@ -10,7 +10,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use tokio::time::Instant;
-use tracing::{debug, warn};
+use tracing::warn;
+use zeroize::Zeroizing;
 
 pub use endpoint::{
     Endpoint, EndpointError, PAYMENT_RESULT_PATH, Region, SANDBOX_PAYMENT_RESULT_PATH,
@@ -62,6 +63,28 @@ pub struct Settings {
     pub extra_roots_pem: Option<Vec<u8>>,
 }
 
+impl Settings {
+    /// Settings with the default retry policy and timeouts (those of `serve`'s flags)
+    /// and the system's trust roots.
+    pub fn new(
+        endpoint: Endpoint,
+        client_id: impl Into<String>,
+        auth: Auth,
+        antom_public_key: VerifyingKey,
+    ) -> Self {
+        Self {
+            endpoint,
+            client_id: client_id.into(),
+            auth,
+            antom_public_key,
+            retry: RetryPolicy::default(),
+            connect_timeout: Duration::from_secs(3),
+            request_timeout: Duration::from_secs(10),
+            extra_roots_pem: None,
+        }
+    }
+}
+
 /// Why a call did not end in Antom's SUCCESS.
 #[derive(Debug, thiserror::Error)]
 pub enum AntomError {
@@ -73,14 +96,16 @@ pub enum AntomError {
     Unreachable {
         /// Attempts made.
         attempts: u32,
-        /// The last transport error.
-        cause: String,
+        /// What went wrong, in general terms (details are logged).
+        cause: &'static str,
     },
     /// The caller's deadline, or every attempt's timeout, passed.
-    #[error("no answer from Antom in time ({attempts} attempt(s))")]
+    #[error("no answer from Antom in time ({attempts} attempt(s)){}", last.as_deref().map(|l| format!("; the last attempt: {l}")).unwrap_or_default())]
     Timeout {
         /// Attempts made.
         attempts: u32,
+        /// Why the last attempt failed, when the deadline cut retries short.
+        last: Option<String>,
     },
     /// HTTP status other than 200.
     #[error("Antom answered HTTP {status}")]
@@ -141,7 +166,7 @@ enum RequestAuth {
 
 enum Failure {
     /// No answer: worth another attempt.
-    Transport(String),
+    Transport(&'static str),
     /// An answer that ends the call.
     Final(AntomError),
 }
@@ -154,7 +179,9 @@ impl AntomClient {
             .connect_timeout(settings.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
             .tcp_keepalive(Duration::from_secs(30))
-            .https_only(false);
+            // A redirect would send the signed request elsewhere, around the loopback-only
+            // rule for http://; Antom does not redirect API calls.
+            .redirect(reqwest::redirect::Policy::none());
         if let Some(pem) = &settings.extra_roots_pem {
             let certs = reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|e| ClientBuildError(e.to_string()))?;
@@ -172,12 +199,10 @@ impl AntomClient {
             .map_err(|e| ClientBuildError(e.to_string()))?;
         let auth = match settings.auth {
             Auth::ApiKey(key) => {
-                let mut value = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
-                    .map_err(|_| {
-                        ClientBuildError(
-                            "the API key holds characters not allowed in a header".into(),
-                        )
-                    })?;
+                let bearer = Zeroizing::new(format!("Bearer {}", key.expose()));
+                let mut value = HeaderValue::from_str(&bearer).map_err(|_| {
+                    ClientBuildError("the API key holds characters not allowed in a header".into())
+                })?;
                 value.set_sensitive(true);
                 RequestAuth::Bearer(value)
             }
@@ -220,11 +245,12 @@ impl AntomClient {
             if budget.is_zero() {
                 return Err(AntomError::Timeout {
                     attempts: attempt - 1,
+                    last: None,
                 });
             }
             let last = match tokio::time::timeout(budget, self.attempt(&body)).await {
                 Ok(Ok(r)) if r.result_status == ResultStatus::Success => return Ok(r),
-                Ok(Ok(r)) if r.result_status == ResultStatus::Unknown => AntomError::Rejected(r),
+                Ok(Ok(r)) if is_retryable(&r) => AntomError::Rejected(r),
                 Ok(Ok(r)) => return Err(AntomError::Rejected(r)),
                 Ok(Err(Failure::Final(e))) => return Err(e),
                 Ok(Err(Failure::Transport(cause))) => AntomError::Unreachable {
@@ -232,17 +258,26 @@ impl AntomClient {
                     cause,
                 },
                 Err(_) if deadline.is_some_and(|d| Instant::now() >= d) => {
-                    return Err(AntomError::Timeout { attempts: attempt });
+                    return Err(AntomError::Timeout {
+                        attempts: attempt,
+                        last: None,
+                    });
                 }
-                Err(_) => AntomError::Timeout { attempts: attempt },
+                Err(_) => AntomError::Timeout {
+                    attempts: attempt,
+                    last: None,
+                },
             };
             if attempt >= retry.max_attempts {
                 return Err(last);
             }
             let delay = retry.delay(attempt);
             if deadline.is_some_and(|d| Instant::now() + delay >= d) {
-                debug!(attempt, "no time left for another attempt");
-                return Err(last);
+                // The deadline cuts the retries short: that is a deadline hit.
+                return Err(AntomError::Timeout {
+                    attempts: attempt,
+                    last: Some(last.to_string()),
+                });
             }
             warn!(attempt, delay_ms = delay.as_millis() as u64, cause = %last, "retrying Antom call");
             tokio::time::sleep(delay).await;
@@ -274,17 +309,48 @@ impl AntomClient {
             }
             RequestAuth::Bearer(value) => request.header(AUTHORIZATION, value.clone()),
         };
-        let transport = |e: reqwest::Error| Failure::Transport(error_chain(&e));
-        let response = request.body(body.clone()).send().await.map_err(transport)?;
+        let transport = |e: reqwest::Error| {
+            warn!(error = %error_chain(&e), "Antom request failed");
+            Failure::Transport(transport_cause(&e))
+        };
+        let mut response = request.body(body.clone()).send().await.map_err(transport)?;
         let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(transport)?;
+        let headers = std::mem::take(response.headers_mut());
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            if bytes.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                let reason = format!("the body is over {} KiB", MAX_RESPONSE_BYTES / 1024);
+                return Err(Failure::Final(AntomError::Malformed { reason }));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         let expect = response::Expect {
             path: self.endpoint.path(),
             client_id: &self.client_id,
             key: &self.antom_public_key,
         };
         response::interpret(status, &headers, &bytes, &expect).map_err(Failure::Final)
+    }
+}
+
+/// Antom's answers are a few hundred bytes; anything far larger is not Antom's.
+const MAX_RESPONSE_BYTES: usize = 64 * 1024;
+
+/// Whether another attempt may help: U results, except SYSTEM_ERROR (never retried,
+/// whatever its status says).
+fn is_retryable(result: &AntomResult) -> bool {
+    result.result_status == ResultStatus::Unknown && result.result_code != "SYSTEM_ERROR"
+}
+
+/// What the caller is told about a transport failure; the full chain goes to the log.
+fn transport_cause(e: &reqwest::Error) -> &'static str {
+    let chain = error_chain(e).to_ascii_lowercase();
+    if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake") {
+        "TLS handshake failed (is the server's certificate trusted? see ANTOM_CA_FILE)"
+    } else if e.is_connect() {
+        "cannot connect"
+    } else {
+        "the connection closed before an answer"
     }
 }
 

@@ -1,28 +1,32 @@
 //! `serve` configuration: one clap struct with env fallbacks, checked as a whole so that
-//! every problem is reported at once, before anything listens.
+//! every problem is reported at once, each naming its setting, before anything listens.
+
+mod values;
 
 use std::{
     fmt,
-    net::SocketAddr,
     path::{Path, PathBuf},
-    str::FromStr,
     time::Duration,
 };
 
-use clap::Args;
+use clap::{Args, builder::BoolishValueParser};
+
+pub use values::{ListenAddr, parse_duration};
 
 use crate::{
     antom::{Auth, Endpoint, Region, RetryPolicy, Settings},
     keys::{self, KeySource},
     secret::Secret,
+    signing::VerifyingKey,
 };
 
-/// `serve`: call Antom for gRPC clients.
+/// `serve`: call Antom for gRPC clients. Values that need parsing stay text here and are
+/// checked by [`Config::from_args`], so that one run reports every problem.
 #[derive(Args, Debug)]
 pub struct ServeArgs {
     /// Where to listen: host:port, or unix:/path/to/socket.
     #[arg(long, env = "SIDECAR_LISTEN", default_value = "127.0.0.1:50051")]
-    pub listen: ListenAddr,
+    pub listen: String,
     /// The merchant's client ID at Antom, sent as Client-Id (e.g. SANDBOX_5YEZ2N2ZKX1Y04567).
     #[arg(long, env = "ANTOM_CLIENT_ID")]
     pub client_id: Option<String>,
@@ -33,8 +37,8 @@ pub struct ServeArgs {
     #[arg(long, env = "ANTOM_ENDPOINT")]
     pub endpoint: Option<String>,
     /// Call the sandbox path /ams/sandbox/api/... instead of /ams/api/... (never guessed
-    /// from the client ID).
-    #[arg(long, env = "ANTOM_SANDBOX")]
+    /// from the client ID). true/false, 1/0, yes/no, on/off.
+    #[arg(long, env = "ANTOM_SANDBOX", value_parser = BoolishValueParser::new(), default_value = "false", num_args = 0..=1, default_missing_value = "true")]
     pub sandbox: bool,
     /// The merchant's RSA private key, PKCS#8 or PKCS#1, PEM or bare Base64.
     #[arg(long, env = "ANTOM_MERCHANT_PRIVATE_KEY", hide_env_values = true)]
@@ -61,17 +65,17 @@ pub struct ServeArgs {
     #[arg(long, env = "ANTOM_CA_FILE")]
     pub ca_file: Option<PathBuf>,
     /// Attempts per call in all (U results and connection failures are retried).
-    #[arg(long, env = "SIDECAR_MAX_ATTEMPTS", default_value_t = 3)]
-    pub max_attempts: u32,
+    #[arg(long, env = "SIDECAR_MAX_ATTEMPTS", default_value = "3")]
+    pub max_attempts: String,
     /// TCP + TLS connect timeout, e.g. 3s or 500ms.
-    #[arg(long, env = "SIDECAR_CONNECT_TIMEOUT", default_value = "3s", value_parser = parse_duration)]
-    pub connect_timeout: Duration,
+    #[arg(long, env = "SIDECAR_CONNECT_TIMEOUT", default_value = "3s")]
+    pub connect_timeout: String,
     /// Timeout of one attempt; the caller's gRPC deadline also bounds the whole call.
-    #[arg(long, env = "SIDECAR_REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
-    pub request_timeout: Duration,
+    #[arg(long, env = "SIDECAR_REQUEST_TIMEOUT", default_value = "10s")]
+    pub request_timeout: String,
     /// How long SIGTERM/SIGINT waits for in-flight calls.
-    #[arg(long, env = "SIDECAR_SHUTDOWN_GRACE", default_value = "10s", value_parser = parse_duration)]
-    pub shutdown_grace: Duration,
+    #[arg(long, env = "SIDECAR_SHUTDOWN_GRACE", default_value = "10s")]
+    pub shutdown_grace: String,
 }
 
 /// A checked configuration, keys loaded.
@@ -85,7 +89,7 @@ pub struct Config {
     pub shutdown_grace: Duration,
 }
 
-/// Every problem found in the configuration.
+/// Every problem found in the configuration, one per line.
 #[derive(Debug)]
 pub struct ConfigErrors(pub Vec<String>);
 
@@ -101,37 +105,33 @@ impl fmt::Display for ConfigErrors {
 
 impl std::error::Error for ConfigErrors {}
 
-/// Records problems and keeps going.
+/// Collects problems and keeps going.
 #[derive(Default)]
 struct Problems(Vec<String>);
 
 impl Problems {
-    fn check<T, E: fmt::Display>(&mut self, r: Result<T, E>) -> Option<T> {
+    fn check<T>(&mut self, r: Result<T, impl fmt::Display>) -> Option<T> {
         r.map_err(|e| self.0.push(e.to_string())).ok()
-    }
-
-    /// The source of a value that may come inline or from a file, not both.
-    fn one_of<T>(
-        &mut self,
-        inline: (&'static str, Option<T>),
-        file: (&'static str, Option<PathBuf>),
-    ) -> Option<Source<T>> {
-        match (inline.1, file.1) {
-            (Some(_), Some(_)) => {
-                self.0
-                    .push(format!("set {} or {}, not both", inline.0, file.0));
-                None
-            }
-            (Some(v), None) => Some(Source::Inline(inline.0, v)),
-            (None, Some(p)) => Some(Source::File(file.0, p)),
-            (None, None) => None,
-        }
     }
 }
 
+/// A value given inline (env var or flag) or as a file.
 enum Source<T> {
     Inline(&'static str, T),
     File(&'static str, PathBuf),
+}
+
+/// The source of a value that may come inline or from a file, not both.
+fn exclusive<T>(
+    inline: (&'static str, Option<T>),
+    file: (&'static str, Option<PathBuf>),
+) -> Result<Option<Source<T>>, String> {
+    match (inline.1, file.1) {
+        (Some(_), Some(_)) => Err(format!("set {} or {}, not both", inline.0, file.0)),
+        (Some(v), None) => Ok(Some(Source::Inline(inline.0, v))),
+        (None, Some(p)) => Ok(Some(Source::File(file.0, p))),
+        (None, None) => Ok(None),
+    }
 }
 
 fn key_source(source: Source<Secret>) -> KeySource {
@@ -145,63 +145,39 @@ impl Config {
     /// Checks `args`, loads keys, and reports every problem at once.
     pub fn from_args(args: ServeArgs) -> Result<Self, ConfigErrors> {
         let mut p = Problems::default();
-        let client_id = match args.client_id.as_deref().map(str::trim) {
-            Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_graphic()) => {
-                Some(id.to_owned())
-            }
-            Some(_) => p.check(Err(
-                "ANTOM_CLIENT_ID must be printable ASCII without spaces",
-            )),
-            None => p.check(Err("ANTOM_CLIENT_ID is required")),
-        };
-        let endpoint = match (args.region, args.endpoint) {
-            (Some(_), Some(_)) => p.check(Err::<Endpoint, _>(
-                "set ANTOM_REGION or ANTOM_ENDPOINT, not both",
-            )),
-            (Some(region), None) => p
-                .check(
-                    region
-                        .parse::<Region>()
-                        .map_err(|e| format!("ANTOM_REGION: {e}")),
-                )
-                .map(|r| Endpoint::region(r, args.sandbox)),
-            (None, Some(url)) => p.check(
-                Endpoint::base_url(&url, args.sandbox).map_err(|e| format!("ANTOM_ENDPOINT: {e}")),
-            ),
-            (None, None) => p.check(Err("set ANTOM_REGION (sea, na, us, de) or ANTOM_ENDPOINT")),
-        };
-        let antom_public_key = match p.one_of(("ANTOM_PUBLIC_KEY", args.antom_public_key), ("ANTOM_PUBLIC_KEY_FILE", args.antom_public_key_file)) {
-            Some(source) => {
-                let source = key_source(source);
-                p.check(keys::load_verifying_key(&source)).map(|k| (k, source.name()))
-            }
-            None => p.check(Err("ANTOM_PUBLIC_KEY_FILE (or ANTOM_PUBLIC_KEY) is required: Antom's public key verifies its responses")),
-        };
-        let private = p.one_of(
+        let listen = p.check(
+            args.listen
+                .parse::<ListenAddr>()
+                .map_err(|e| format!("SIDECAR_LISTEN: {e}")),
+        );
+        let client_id = p.check(client_id(args.client_id.as_deref()));
+        let endpoint = p.check(endpoint(args.region, args.endpoint, args.sandbox));
+        let antom_public_key = p
+            .check(exclusive(
+                ("ANTOM_PUBLIC_KEY", args.antom_public_key),
+                ("ANTOM_PUBLIC_KEY_FILE", args.antom_public_key_file),
+            ))
+            .and_then(|source| p.check(antom_public_key(source)));
+        let private = p.check(exclusive(
             ("ANTOM_MERCHANT_PRIVATE_KEY", args.merchant_private_key),
             (
                 "ANTOM_MERCHANT_PRIVATE_KEY_FILE",
                 args.merchant_private_key_file,
             ),
-        );
-        let api_key = p.one_of(
+        ));
+        let api_key = p.check(exclusive(
             ("ANTOM_API_KEY", args.api_key),
             ("ANTOM_API_KEY_FILE", args.api_key_file),
-        );
-        let auth = match (private, api_key) {
+        ));
+        let auth = match (private.flatten(), api_key.flatten()) {
             (Some(_), Some(_)) => p.check(Err("set a merchant private key (RSA signing) or an API key, not both")),
             (Some(source), None) => {
                 let key = p.check(keys::load_signing_key(&key_source(source)));
-                let version = &args.key_version;
-                if version.is_empty() || !version.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                    p.0.push("ANTOM_KEY_VERSION must be letters and digits, e.g. 1".into());
-                }
-                key.map(|key| Auth::Signature { key, key_version: args.key_version.clone() })
+                let version = p.check(key_version(args.key_version));
+                key.zip(version).map(|(key, key_version)| Auth::Signature { key, key_version })
             }
             (None, Some(source)) => p.check(api_key_text(source)).map(Auth::ApiKey),
-            (None, None) => p.check(Err(
-                "no credentials: set ANTOM_MERCHANT_PRIVATE_KEY_FILE (or ANTOM_MERCHANT_PRIVATE_KEY), or ANTOM_API_KEY(_FILE)",
-            )),
+            (None, None) => p.check(Err("no credentials: set ANTOM_MERCHANT_PRIVATE_KEY_FILE (or ANTOM_MERCHANT_PRIVATE_KEY), or ANTOM_API_KEY(_FILE)")),
         };
         if let (Some(Auth::Signature { key, .. }), Some((antom, name))) = (&auth, &antom_public_key)
         {
@@ -210,31 +186,105 @@ impl Config {
         let extra_roots_pem = args
             .ca_file
             .and_then(|path| p.check(read("ANTOM_CA_FILE", &path)));
-        if args.max_attempts == 0 {
-            p.0.push("SIDECAR_MAX_ATTEMPTS must be at least 1".into());
+        let max_attempts = p.check(max_attempts(&args.max_attempts));
+        let mut duration = |name: &str, value: &str| {
+            p.check(parse_duration(value).map_err(|e| format!("{name}: {e}")))
+        };
+        let connect_timeout = duration("SIDECAR_CONNECT_TIMEOUT", &args.connect_timeout);
+        let request_timeout = duration("SIDECAR_REQUEST_TIMEOUT", &args.request_timeout);
+        let shutdown_grace = duration("SIDECAR_SHUTDOWN_GRACE", &args.shutdown_grace);
+        let (
+            Some(listen),
+            Some(client_id),
+            Some(endpoint),
+            Some(auth),
+            Some((antom_public_key, _)),
+            Some(max_attempts),
+            Some(connect_timeout),
+            Some(request_timeout),
+            Some(shutdown_grace),
+            true,
+        ) = (
+            listen,
+            client_id,
+            endpoint,
+            auth,
+            antom_public_key,
+            max_attempts,
+            connect_timeout,
+            request_timeout,
+            shutdown_grace,
+            p.0.is_empty(),
+        )
+        else {
+            return Err(ConfigErrors(p.0));
+        };
+        let settings = Settings {
+            retry: RetryPolicy {
+                max_attempts,
+                ..RetryPolicy::default()
+            },
+            connect_timeout,
+            request_timeout,
+            extra_roots_pem,
+            ..Settings::new(endpoint, client_id, auth, antom_public_key)
+        };
+        Ok(Self {
+            listen,
+            settings,
+            shutdown_grace,
+        })
+    }
+}
+
+fn client_id(value: Option<&str>) -> Result<String, &'static str> {
+    match value.map(str::trim) {
+        Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_graphic()) => Ok(id.to_owned()),
+        Some(_) => Err("ANTOM_CLIENT_ID must be printable ASCII without spaces"),
+        None => Err("ANTOM_CLIENT_ID is required"),
+    }
+}
+
+fn endpoint(
+    region: Option<String>,
+    url: Option<String>,
+    sandbox: bool,
+) -> Result<Endpoint, String> {
+    match (region, url) {
+        (Some(_), Some(_)) => Err("set ANTOM_REGION or ANTOM_ENDPOINT, not both".into()),
+        (Some(region), None) => region
+            .parse::<Region>()
+            .map(|r| Endpoint::region(r, sandbox))
+            .map_err(|e| format!("ANTOM_REGION: {e}")),
+        (None, Some(url)) => {
+            Endpoint::base_url(&url, sandbox).map_err(|e| format!("ANTOM_ENDPOINT: {e}"))
         }
-        match (client_id, endpoint, auth, antom_public_key, p.0.is_empty()) {
-            (Some(client_id), Some(endpoint), Some(auth), Some((antom_public_key, _)), true) => {
-                Ok(Self {
-                    listen: args.listen,
-                    settings: Settings {
-                        endpoint,
-                        client_id,
-                        auth,
-                        antom_public_key,
-                        retry: RetryPolicy {
-                            max_attempts: args.max_attempts,
-                            ..RetryPolicy::default()
-                        },
-                        connect_timeout: args.connect_timeout,
-                        request_timeout: args.request_timeout,
-                        extra_roots_pem,
-                    },
-                    shutdown_grace: args.shutdown_grace,
-                })
-            }
-            _ => Err(ConfigErrors(p.0)),
-        }
+        (None, None) => Err("set ANTOM_REGION (sea, na, us, de) or ANTOM_ENDPOINT".into()),
+    }
+}
+
+fn antom_public_key(
+    source: Option<Source<Secret>>,
+) -> Result<(VerifyingKey, &'static str), String> {
+    let source = key_source(source.ok_or("ANTOM_PUBLIC_KEY_FILE (or ANTOM_PUBLIC_KEY) is required: Antom's public key verifies its responses")?);
+    keys::load_verifying_key(&source)
+        .map(|k| (k, source.name()))
+        .map_err(|e| e.to_string())
+}
+
+fn key_version(version: String) -> Result<String, &'static str> {
+    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err("ANTOM_KEY_VERSION must be letters and digits, e.g. 1");
+    }
+    Ok(version)
+}
+
+fn max_attempts(value: &str) -> Result<u32, String> {
+    match value.trim().parse::<u32>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "SIDECAR_MAX_ATTEMPTS must be a whole number of at least 1, got {value:?}"
+        )),
     }
 }
 
@@ -258,73 +308,93 @@ fn read(name: &str, path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("{name}: cannot read {}: {e}", path.display()))
 }
 
-/// `host:port` or `unix:/path`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ListenAddr {
-    /// A TCP address.
-    Tcp(SocketAddr),
-    /// A Unix socket path.
-    Unix(PathBuf),
-}
-
-impl FromStr for ListenAddr {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.strip_prefix("unix:") {
-            Some(path) if !path.is_empty() => Ok(Self::Unix(path.into())),
-            Some(_) => Err("unix: needs a path, e.g. unix:/run/antom/sidecar.sock".into()),
-            None => s.parse().map(Self::Tcp).map_err(|_| {
-                format!("{s:?} is neither host:port (e.g. 127.0.0.1:50051) nor unix:/path")
-            }),
-        }
-    }
-}
-
-impl fmt::Display for ListenAddr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Tcp(addr) => addr.fmt(f),
-            Self::Unix(path) => write!(f, "unix:{}", path.display()),
-        }
-    }
-}
-
-/// `500ms`, `3s`, `2m`.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (n, unit) = s.split_at(split);
-    let n: u64 = n
-        .parse()
-        .map_err(|_| format!("{s:?} is not a duration like 500ms, 3s or 2m"))?;
-    match unit {
-        "ms" => Ok(Duration::from_millis(n)),
-        "s" => Ok(Duration::from_secs(n)),
-        "m" => Ok(Duration::from_secs(n * 60)),
-        _ => Err(format!("{s:?} is not a duration like 500ms, 3s or 2m")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use clap::Parser;
+
     use super::*;
 
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    fn args(argv: &[&str]) -> ServeArgs {
+        Cli::try_parse_from(std::iter::once("serve").chain(argv.iter().copied()))
+            .expect("parses")
+            .serve
+    }
+
+    fn problems(argv: &[&str]) -> Vec<String> {
+        Config::from_args(args(argv)).expect_err("problems").0
+    }
+
     #[test]
-    fn durations_and_listen_addresses() {
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("3s"), Ok(Duration::from_secs(3)));
-        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
-        assert!(parse_duration("3").is_err());
-        assert!(parse_duration("s").is_err());
-        assert_eq!(
-            "unix:/tmp/s.sock".parse(),
-            Ok(ListenAddr::Unix("/tmp/s.sock".into()))
+    fn unparsable_values_are_reported_together() {
+        let p = problems(&[
+            "--listen",
+            "nowhere",
+            "--max-attempts",
+            "0",
+            "--connect-timeout",
+            "3",
+            "--shutdown-grace",
+            "soon",
+        ]);
+        let joined = p.join("\n");
+        for expected in [
+            "SIDECAR_LISTEN",
+            "SIDECAR_MAX_ATTEMPTS",
+            "SIDECAR_CONNECT_TIMEOUT",
+            "SIDECAR_SHUTDOWN_GRACE",
+            "ANTOM_CLIENT_ID is required",
+        ] {
+            assert!(joined.contains(expected), "{expected} in:\n{joined}");
+        }
+    }
+
+    #[test]
+    fn sandbox_accepts_the_usual_spellings() {
+        for (value, expected) in [
+            ("true", true),
+            ("1", true),
+            ("yes", true),
+            ("on", true),
+            ("false", false),
+            ("0", false),
+            ("no", false),
+        ] {
+            assert_eq!(args(&["--sandbox", value]).sandbox, expected, "{value}");
+        }
+        assert!(args(&["--sandbox"]).sandbox);
+        assert!(!args(&[]).sandbox);
+    }
+
+    #[test]
+    fn defaults_match_the_library_defaults() {
+        let a = args(&[]);
+        let library = Settings::new(
+            Endpoint::region(Region::Sea, false),
+            "X",
+            Auth::ApiKey(Secret::new("k")),
+            crate::keys::GeneratedKeyPair::generate().verifying_key(),
         );
         assert_eq!(
-            "127.0.0.1:1".parse(),
-            Ok(ListenAddr::Tcp(([127, 0, 0, 1], 1).into()))
+            parse_duration(&a.connect_timeout),
+            Ok(library.connect_timeout)
         );
-        assert!("localhost".parse::<ListenAddr>().is_err());
+        assert_eq!(
+            parse_duration(&a.request_timeout),
+            Ok(library.request_timeout)
+        );
+        assert_eq!(
+            max_attempts(&a.max_attempts),
+            Ok(library.retry.max_attempts)
+        );
+        assert_eq!(
+            a.listen.parse(),
+            Ok(ListenAddr::Tcp(([127, 0, 0, 1], 50051).into()))
+        );
     }
 }

@@ -6,7 +6,7 @@ use std::{future::Future, io::Write, net::SocketAddr, sync::Arc, time::Duration}
 use tracing::info;
 
 use crate::{
-    antom::{AntomClient, Auth, Endpoint, RetryPolicy, Settings},
+    antom::{AntomClient, Auth, Endpoint, Settings},
     config::ListenAddr,
     emulator::{Emulator, EmulatorConfig},
     keys::GeneratedKeyPair,
@@ -45,19 +45,12 @@ pub async fn run(
         let _ = emulator_stopped.await;
     }));
 
-    let settings = Settings {
-        endpoint: Endpoint::base_url(&format!("http://{emulator_addr}"), false)?,
-        client_id: DEV_CLIENT_ID.into(),
-        auth: Auth::Signature {
-            key: merchant.signing_key(),
-            key_version: "1".into(),
-        },
-        antom_public_key: antom.verifying_key(),
-        retry: RetryPolicy::default(),
-        connect_timeout: Duration::from_secs(3),
-        request_timeout: Duration::from_secs(10),
-        extra_roots_pem: None,
+    let endpoint = Endpoint::base_url(&format!("http://{emulator_addr}"), false)?;
+    let auth = Auth::Signature {
+        key: merchant.signing_key(),
+        key_version: "1".into(),
     };
+    let settings = Settings::new(endpoint, DEV_CLIENT_ID, auth, antom.verifying_key());
     let client = Arc::new(AntomClient::new(settings)?);
     let listener = Listener::bind(&args.listen)
         .await

@@ -41,6 +41,8 @@ use crate::{
 
 /// Path that lists accepted requests as a JSON array.
 pub const RECEIVED_PATH: &str = "/__emulator/received";
+/// Path that lists every API request that arrived, accepted or not.
+pub const REQUESTS_PATH: &str = "/__emulator/requests";
 
 /// The emulator's keys and credentials.
 #[derive(Debug)]
@@ -66,8 +68,9 @@ struct Inner {
     config: EmulatorConfig,
     received: Mutex<Vec<Value>>,
     attempts: Mutex<HashMap<String, u32>>,
-    /// Count of API requests that arrived, accepted or not: lets tests wait for one.
-    arrived: tokio::sync::watch::Sender<usize>,
+    /// Every API request that arrived, accepted or not (`GET /__emulator/requests`);
+    /// a watch channel so that tests can wait for one instead of sleeping.
+    requests: tokio::sync::watch::Sender<Vec<Value>>,
 }
 
 /// Returned by the service to make hyper close the connection without answering.
@@ -84,7 +87,7 @@ impl Emulator {
             config,
             received: Mutex::default(),
             attempts: Mutex::default(),
-            arrived: tokio::sync::watch::Sender::new(0),
+            requests: tokio::sync::watch::Sender::new(Vec::new()),
         };
         Self {
             inner: Arc::new(inner),
@@ -107,9 +110,15 @@ impl Emulator {
             .clone()
     }
 
-    /// Watches how many API requests have arrived so far (before any delay fault).
-    pub fn arrivals(&self) -> tokio::sync::watch::Receiver<usize> {
-        self.inner.arrived.subscribe()
+    /// Every API request so far, accepted or not, as served by
+    /// `GET /__emulator/requests`: ID, client ID, request time, signature (never an API key).
+    pub fn requests(&self) -> Vec<Value> {
+        self.inner.requests.borrow().clone()
+    }
+
+    /// Watches [`Self::requests`]; a request is logged on arrival, before any delay fault.
+    pub fn watch_requests(&self) -> tokio::sync::watch::Receiver<Vec<Value>> {
+        self.inner.requests.subscribe()
     }
 
     /// Serves HTTP/1.1 and HTTP/2 (HTTPS too, see [`Self::with_tls`]) on `listener`
@@ -123,9 +132,17 @@ impl Emulator {
         let builder = auto::Builder::new(TokioExecutor::new());
         tokio::pin!(shutdown);
         loop {
-            let stream = tokio::select! {
-                accepted = listener.accept() => accepted?.0,
+            let stream = match tokio::select! {
+                accepted = listener.accept() => accepted,
                 () = &mut shutdown => break,
+            } {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: pass, don't die.
+                    debug!(error = %e, "emulator accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
             };
             let (this, builder, watcher) = (self.clone(), builder.clone(), graceful.watcher());
             tokio::spawn(async move {
@@ -178,11 +195,17 @@ impl Emulator {
                 StatusCode::OK,
                 Value::Array(self.received()).to_string().into(),
             )),
+            (&Method::GET, REQUESTS_PATH) => Ok(json_response(
+                StatusCode::OK,
+                Value::Array(self.requests()).to_string().into(),
+            )),
             (&Method::POST, PAYMENT_RESULT_PATH | SANDBOX_PAYMENT_RESULT_PATH) => {
                 self.payment_result(req, &path).await
             }
             (&Method::POST, _) => {
-                let client_id = header(&req, "client-id");
+                let client_id = rules::header(req.headers(), "client-id")
+                    .unwrap_or_default()
+                    .to_owned();
                 Ok(self.answer(
                     &path,
                     &client_id,
@@ -200,10 +223,7 @@ impl Emulator {
         path: &str,
     ) -> Result<HttpResponse, DropConnection> {
         let (parts, body) = req.into_parts();
-        let client_id = parts
-            .headers
-            .get("client-id")
-            .and_then(|v| v.to_str().ok())
+        let client_id = rules::header(&parts.headers, "client-id")
             .unwrap_or_default()
             .to_owned();
         let Ok(body) = Limited::new(body, 1 << 20)
@@ -227,7 +247,14 @@ impl Emulator {
             .and_then(|v| v["referenceTransactionId"].as_str().map(str::to_owned))
             .unwrap_or_default();
         let faults = Faults::parse(&id);
-        self.inner.arrived.send_modify(|n| *n += 1);
+        let header = |name| rules::header(&parts.headers, name);
+        let auth = match (header("authorization"), header("signature")) {
+            (Some(_), _) => Value::from("api-key"),
+            (None, Some(signature)) => Value::from(signature),
+            (None, None) => Value::Null,
+        };
+        let entry = json!({"referenceTransactionId": id, "clientId": client_id, "requestTime": header("request-time"), "signature": auth});
+        self.inner.requests.send_modify(|log| log.push(entry));
         if let Some(delay) = faults.delay {
             tokio::time::sleep(delay).await;
         }
@@ -338,14 +365,6 @@ impl Emulator {
         }
         response
     }
-}
-
-fn header(req: &Request<Incoming>, name: &str) -> String {
-    req.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
 }
 
 fn json_response(status: StatusCode, body: Bytes) -> HttpResponse {

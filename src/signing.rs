@@ -78,8 +78,10 @@ impl EncodedSignature {
         while i < bytes.len() {
             match bytes[i] {
                 b'%' => {
-                    let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-                    b64.push(u8::from_str_radix(hex, 16).ok()?);
+                    let hex = bytes
+                        .get(i + 1..i + 3)
+                        .filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
+                    b64.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
                     i += 3;
                 }
                 // Form encoding turns spaces into '+'; a '+' here was never encoded.
@@ -219,6 +221,7 @@ mod tests {
         );
         assert_eq!(EncodedSignature("%zz".into()).decode(), None);
         assert_eq!(EncodedSignature("a+b".into()).decode(), None);
+        assert_eq!(EncodedSignature("%+1AA".into()).decode(), None);
     }
 
     #[test]

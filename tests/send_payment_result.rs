@@ -90,6 +90,8 @@ async fn every_documented_result_code_maps_to_its_grpc_code() {
         ("UNKNOWN_EXCEPTION", "U", Code::Unavailable),
         ("BRAND_NEW_CODE-U", "U", Code::Unavailable),
         ("BRAND_NEW_CODE-F", "F", Code::Unknown),
+        ("SUCCESS-F", "F", Code::Unknown),
+        ("SUCCESS-U", "U", Code::Unavailable),
     ];
     for (directive, status, code) in table {
         let result_code = directive.split('-').next().expect("code");
@@ -113,14 +115,30 @@ async fn every_documented_result_code_maps_to_its_grpc_code() {
 }
 
 #[tokio::test]
-async fn system_error_and_f_results_are_not_retried_but_u_results_are() {
+async fn u_results_are_retried_re_signed_and_f_results_never() {
     let (emulator, mut sidecar) = start().await;
-    // Flaky for 2 attempts, 3 allowed: the third attempt succeeds, re-signed.
+    let attempts = |id: &str| -> Vec<serde_json::Value> {
+        emulator
+            .emulator
+            .requests()
+            .into_iter()
+            .filter(|r| r["referenceTransactionId"] == id)
+            .collect()
+    };
+    // Flaky for 2 attempts, 3 allowed: the third attempt succeeds.
     sidecar
         .client
         .send_payment_result(request("emu-flaky-2-a"))
         .await
         .expect("third attempt succeeds");
+    let tries = attempts("emu-flaky-2-a");
+    assert_eq!(tries.len(), 3);
+    // Each attempt is signed anew, with its own Request-Time.
+    let times: std::collections::HashSet<_> =
+        tries.iter().map(|t| t["requestTime"].to_string()).collect();
+    let signatures: std::collections::HashSet<_> =
+        tries.iter().map(|t| t["signature"].to_string()).collect();
+    assert_eq!((times.len(), signatures.len()), (3, 3), "{tries:?}");
     assert_eq!(emulator.emulator.received().len(), 1);
 
     // Flaky for 5 attempts: 3 attempts are not enough; U is reported with RetryInfo.
@@ -135,24 +153,30 @@ async fn system_error_and_f_results_are_not_retried_but_u_results_are() {
         "UNKNOWN_EXCEPTION"
     );
     assert!(err.get_details_retry_info().is_some());
-    // ...after exactly 3 attempts: a second call fails twice more (4, 5), then succeeds.
-    sidecar
-        .client
-        .send_payment_result(request("emu-flaky-5-b"))
-        .await
-        .expect("attempt 6 succeeds");
+    assert_eq!(attempts("emu-flaky-5-b").len(), 3);
 
-    // SYSTEM_ERROR is F: one attempt only (a flaky prefix would have absorbed retries).
+    // F results, SYSTEM_ERROR whatever its status, are sent once.
+    for id in [
+        "emu-code-SYSTEM_ERROR-c",
+        "emu-code-SYSTEM_ERROR-U-d",
+        "emu-code-ACCESS_DENIED-e",
+    ] {
+        sidecar
+            .client
+            .send_payment_result(request(id))
+            .await
+            .expect_err(id);
+        assert_eq!(attempts(id).len(), 1, "{id}");
+    }
+    // A U result followed by SYSTEM_ERROR: two attempts, then stop.
+    let id = "emu-flaky-1-emu-code-SYSTEM_ERROR-f";
     let err = sidecar
         .client
-        .send_payment_result(request("emu-flaky-1-emu-code-SYSTEM_ERROR-c"))
+        .send_payment_result(request(id))
         .await
-        .expect_err("U then F");
-    assert_eq!(
-        err.code(),
-        Code::Internal,
-        "the retry after U got SYSTEM_ERROR and stopped: {err:?}"
-    );
+        .expect_err(id);
+    assert_eq!(err.code(), Code::Internal);
+    assert_eq!(attempts(id).len(), 2);
 }
 
 #[tokio::test]
@@ -279,17 +303,21 @@ async fn callers_deadline_returns_deadline_exceeded_not_cancelled() {
         "gave up at the deadline, not after the delay"
     );
 
-    // Retries stop at the deadline too: flaky forever, short deadline.
+    // Retries stop at the deadline too: flaky forever (100 ms per answer), 3 attempts
+    // would need 300 ms, the deadline is 250 ms.
     let mut req = Request::new(request("emu-flaky-100-emu-delay-100-2"));
     req.set_timeout(Duration::from_millis(250));
+    let started = Instant::now();
     let err = sidecar
         .client
         .send_payment_result(req)
         .await
         .expect_err("deadline");
+    assert_eq!(err.code(), Code::DeadlineExceeded, "{err:?}");
     assert!(
-        matches!(err.code(), Code::DeadlineExceeded | Code::Unavailable),
-        "{err:?}"
+        started.elapsed() < Duration::from_millis(250),
+        "{:?}",
+        started.elapsed()
     );
 }
 

@@ -148,8 +148,8 @@ async fn shutdown_lets_in_flight_calls_finish() {
     // Shut down once the emulator has the request in hand, not after a guessed sleep.
     emulator
         .emulator
-        .arrivals()
-        .wait_for(|n| *n >= 1)
+        .watch_requests()
+        .wait_for(|log| !log.is_empty())
         .await
         .expect("emulator alive");
     sidecar.stop.take().expect("stop").send(()).expect("stop");

@@ -124,3 +124,175 @@ pub fn interpret(
     }
     Ok(result)
 }
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+    use crate::{keys::GeneratedKeyPair, signing::signature_header};
+
+    const PATH: &str = "/ams/api/v1/risk/payments/sendPaymentResult";
+    const TIME: &str = "2026-11-27T08:15:30+00:00";
+
+    fn body(status: &str) -> Vec<u8> {
+        format!(
+            r#"{{"result":{{"resultCode":"X","resultStatus":"{status}","resultMessage":"m"}}}}"#
+        )
+        .into_bytes()
+    }
+
+    fn signed(pair: &GeneratedKeyPair, body: &[u8]) -> HeaderMap {
+        let sig = pair
+            .signing_key()
+            .sign(&content_to_sign("POST", PATH, "CID", TIME, body));
+        headers(&[
+            ("client-id", "CID"),
+            ("response-time", TIME),
+            ("signature", &signature_header("1", &sig)),
+        ])
+    }
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(k, v)| (*k, HeaderValue::from_str(v).expect("header")))
+            .map(|(k, v)| (reqwest::header::HeaderName::from_static(k), v))
+            .collect()
+    }
+
+    fn check(
+        headers: &HeaderMap,
+        body: &[u8],
+        key: &VerifyingKey,
+    ) -> Result<AntomResult, AntomError> {
+        interpret(
+            StatusCode::OK,
+            headers,
+            body,
+            &Expect {
+                path: PATH,
+                client_id: "CID",
+                key,
+            },
+        )
+    }
+
+    #[test]
+    fn signature_policy() {
+        let antom = GeneratedKeyPair::generate();
+        let key = antom.verifying_key();
+        for status in ["S", "F", "U"] {
+            let b = body(status);
+            assert!(
+                check(&signed(&antom, &b), &b, &key).is_ok(),
+                "signed {status}"
+            );
+        }
+        // Unsigned: only F and U.
+        assert!(matches!(
+            check(&HeaderMap::new(), &body("S"), &key),
+            Err(AntomError::Unsigned { .. })
+        ));
+        assert!(check(&HeaderMap::new(), &body("F"), &key).is_ok());
+        assert!(check(&HeaderMap::new(), &body("U"), &key).is_ok());
+        // One of the two headers only: rejected, whatever the status.
+        for (name, value) in [
+            ("signature", "algorithm=RSA256,keyVersion=1,signature=abc"),
+            ("response-time", TIME),
+        ] {
+            let err = check(&headers(&[(name, value)]), &body("F"), &key).expect_err(name);
+            assert!(matches!(err, AntomError::Unsigned { .. }), "{name}: {err}");
+        }
+        // Malformed, wrong algorithm, or not text.
+        for value in ["garbage", "algorithm=RSA512,signature=abc"] {
+            let h = headers(&[("signature", value), ("response-time", TIME)]);
+            assert!(
+                matches!(
+                    check(&h, &body("F"), &key),
+                    Err(AntomError::BadSignature { .. })
+                ),
+                "{value}"
+            );
+        }
+        let mut h = headers(&[("response-time", TIME)]);
+        h.insert(
+            "signature",
+            HeaderValue::from_bytes(b"\xff").expect("opaque bytes"),
+        );
+        assert!(matches!(
+            check(&h, &body("F"), &key),
+            Err(AntomError::BadSignature { .. })
+        ));
+    }
+
+    #[test]
+    fn signatures_bind_key_body_path_and_client_id() {
+        let (antom, other) = (GeneratedKeyPair::generate(), GeneratedKeyPair::generate());
+        let key = antom.verifying_key();
+        let b = body("S");
+        let err = check(&signed(&other, &b), &b, &key).expect_err("other key");
+        assert!(matches!(err, AntomError::BadSignature { .. }));
+        assert!(
+            check(&signed(&antom, &b), &body("F"), &key).is_err(),
+            "another body"
+        );
+        let wrong_path = interpret(
+            StatusCode::OK,
+            &signed(&antom, &b),
+            &b,
+            &Expect {
+                path: "/other",
+                client_id: "CID",
+                key: &key,
+            },
+        );
+        assert!(wrong_path.is_err(), "another path");
+        // No client-id header: our own client ID is used in the content.
+        let mut h = signed(&antom, &b);
+        h.remove("client-id");
+        assert!(check(&h, &b, &key).is_ok());
+        let other_client = interpret(
+            StatusCode::OK,
+            &h,
+            &b,
+            &Expect {
+                path: PATH,
+                client_id: "OTHER",
+                key: &key,
+            },
+        );
+        assert!(other_client.is_err());
+    }
+
+    #[test]
+    fn status_and_body_problems() {
+        let antom = GeneratedKeyPair::generate();
+        let key = antom.verifying_key();
+        let err = interpret(
+            StatusCode::BAD_GATEWAY,
+            &HeaderMap::new(),
+            b"",
+            &Expect {
+                path: PATH,
+                client_id: "CID",
+                key: &key,
+            },
+        );
+        assert!(matches!(err, Err(AntomError::HttpStatus { status: 502 })));
+        for b in [
+            &b"not json"[..],
+            br#"{"result":{"resultCode":"X"}}"#,
+            br#"{"result":{"resultCode":"X","resultStatus":"Q"}}"#,
+        ] {
+            assert!(
+                matches!(
+                    check(&signed(&antom, b), b, &key),
+                    Err(AntomError::Malformed { .. })
+                ),
+                "{}",
+                String::from_utf8_lossy(b)
+            );
+        }
+    }
+}

@@ -36,6 +36,14 @@ pub struct Caller {
     pub auth: &'static str,
 }
 
+/// A header as text, if present, text and not empty.
+pub fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+}
+
 /// Checks `Client-Id`, `Request-Time` and the signature or API key.
 pub fn authenticate(
     headers: &HeaderMap,
@@ -44,12 +52,7 @@ pub fn authenticate(
     merchant_key: &VerifyingKey,
     api_key: Option<&str>,
 ) -> Result<Caller, Refusal> {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .filter(|v| !v.is_empty())
-    };
+    let header = |name| header(headers, name);
     let client_id = header("client-id")
         .ok_or_else(|| refuse("PARAM_ILLEGAL", "header Client-Id is missing"))?;
     let request_time = header("request-time")

@@ -20,7 +20,7 @@ pub const RETRY_DELAY: Duration = Duration::from_secs(1);
 /// gRPC code for an Antom result: known codes by name, unknown ones by status.
 pub fn code_for(result: &AntomResult) -> Code {
     match result.result_code.as_str() {
-        "SUCCESS" => Code::Ok,
+        "SUCCESS" if result.result_status == ResultStatus::Success => Code::Ok,
         "ACCESS_DENIED" | "MERCHANT_KYB_NOT_QUALIFIED" => Code::PermissionDenied,
         "INVALID_API" | "NO_INTERFACE_DEF" => Code::Unimplemented,
         "INVALID_CONTRACT" | "MERCHANT_NOT_REGISTERED" => Code::FailedPrecondition,
@@ -63,7 +63,7 @@ impl From<AntomError> for Status {
                 );
                 (Code::Unavailable, true)
             }
-            AntomError::Timeout { attempts } => {
+            AntomError::Timeout { attempts, .. } => {
                 sidecar_info(
                     &mut details,
                     "UPSTREAM_TIMEOUT",

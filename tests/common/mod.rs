@@ -71,22 +71,20 @@ pub fn emulator_config() -> EmulatorConfig {
 /// Sidecar settings pointed at `emulator`, signing with the merchant key.
 pub fn settings(emulator: SocketAddr) -> Settings {
     let k = keys();
+    let endpoint = Endpoint::base_url(&format!("http://{emulator}"), false).expect("endpoint");
+    let auth = Auth::Signature {
+        key: k.merchant.signing_key(),
+        key_version: "1".into(),
+    };
     Settings {
-        endpoint: Endpoint::base_url(&format!("http://{emulator}"), false).expect("endpoint"),
-        client_id: CLIENT_ID.into(),
-        auth: Auth::Signature {
-            key: k.merchant.signing_key(),
-            key_version: "1".into(),
-        },
-        antom_public_key: k.antom.verifying_key(),
+        // Fast retries keep the tests quick; the policy is the same.
         retry: RetryPolicy {
             max_attempts: 3,
             base_delay: Duration::from_millis(10),
             max_delay: Duration::from_millis(50),
         },
-        connect_timeout: Duration::from_secs(2),
         request_timeout: Duration::from_secs(5),
-        extra_roots_pem: None,
+        ..Settings::new(endpoint, CLIENT_ID, auth, k.antom.verifying_key())
     }
 }
 
