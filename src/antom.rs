@@ -234,6 +234,12 @@ impl AntomClient {
         let body = Bytes::from(payment.to_wire());
         let retry = self.retry;
         let mut attempt = 0;
+        // The last retryable failure, named when the deadline ends the call.
+        let mut previous: Option<AntomError> = None;
+        let timeout = |attempts, previous: Option<&AntomError>| AntomError::Timeout {
+            attempts,
+            last: previous.map(ToString::to_string),
+        };
         loop {
             attempt += 1;
             let budget = match deadline {
@@ -243,12 +249,9 @@ impl AntomClient {
                 None => self.request_timeout,
             };
             if budget.is_zero() {
-                return Err(AntomError::Timeout {
-                    attempts: attempt - 1,
-                    last: None,
-                });
+                return Err(timeout(attempt - 1, previous.as_ref()));
             }
-            let last = match tokio::time::timeout(budget, self.attempt(&body)).await {
+            let failure = match tokio::time::timeout(budget, self.attempt(&body)).await {
                 Ok(Ok(r)) if r.result_status == ResultStatus::Success => return Ok(r),
                 Ok(Ok(r)) if is_retryable(&r) => AntomError::Rejected(r),
                 Ok(Ok(r)) => return Err(AntomError::Rejected(r)),
@@ -258,29 +261,21 @@ impl AntomClient {
                     cause,
                 },
                 Err(_) if deadline.is_some_and(|d| Instant::now() >= d) => {
-                    return Err(AntomError::Timeout {
-                        attempts: attempt,
-                        last: None,
-                    });
+                    return Err(timeout(attempt, previous.as_ref()));
                 }
-                Err(_) => AntomError::Timeout {
-                    attempts: attempt,
-                    last: None,
-                },
+                Err(_) => timeout(attempt, None),
             };
             if attempt >= retry.max_attempts {
-                return Err(last);
+                return Err(failure);
             }
             let delay = retry.delay(attempt);
             if deadline.is_some_and(|d| Instant::now() + delay >= d) {
                 // The deadline cuts the retries short: that is a deadline hit.
-                return Err(AntomError::Timeout {
-                    attempts: attempt,
-                    last: Some(last.to_string()),
-                });
+                return Err(timeout(attempt, Some(&failure)));
             }
-            warn!(attempt, delay_ms = delay.as_millis() as u64, cause = %last, "retrying Antom call");
+            warn!(attempt, delay_ms = delay.as_millis() as u64, cause = %failure, "retrying Antom call");
             tokio::time::sleep(delay).await;
+            previous = Some(failure);
         }
     }
 

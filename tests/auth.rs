@@ -30,11 +30,7 @@ async fn a_wrong_api_key_is_refused_by_antom() {
     let mut s = settings(emulator.addr);
     s.auth = Auth::ApiKey(Secret::new("isak_TEST_wrong"));
     let mut sidecar = start_sidecar(s).await;
-    let err = sidecar
-        .client
-        .send_payment_result(request("tx-1"))
-        .await
-        .expect_err("refused");
+    let err = sidecar.fail("tx-1").await;
     assert_eq!(err.code(), Code::PermissionDenied);
     assert!(
         !err.message().contains("isak_TEST_wrong"),
@@ -51,11 +47,7 @@ async fn a_request_signed_with_another_key_gets_signature_invalid() {
     })
     .await;
     let mut sidecar = start_sidecar(settings(emulator.addr)).await;
-    let err = sidecar
-        .client
-        .send_payment_result(request("tx-1"))
-        .await
-        .expect_err("refused");
+    let err = sidecar.fail("tx-1").await;
     assert_eq!(err.code(), Code::Unauthenticated);
     assert_eq!(
         err.get_details_error_info().expect("ErrorInfo").reason,
@@ -72,11 +64,7 @@ async fn responses_signed_by_someone_else_are_rejected() {
     })
     .await;
     let mut sidecar = start_sidecar(settings(emulator.addr)).await;
-    let err = sidecar
-        .client
-        .send_payment_result(request("tx-1"))
-        .await
-        .expect_err("rejected");
+    let err = sidecar.fail("tx-1").await;
     assert_eq!(err.code(), Code::Internal);
     let info = err.get_details_error_info().expect("ErrorInfo");
     assert_eq!(

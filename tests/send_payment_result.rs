@@ -3,12 +3,12 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use antom_sidecar::pb;
 use common::*;
 use serde_json::json;
-use tonic::{Code, Request};
+use tonic::Code;
 use tonic_types::StatusExt;
 
 #[tokio::test]
@@ -95,11 +95,7 @@ async fn every_documented_result_code_maps_to_its_grpc_code() {
     ];
     for (directive, status, code) in table {
         let result_code = directive.split('-').next().expect("code");
-        let err = sidecar
-            .client
-            .send_payment_result(request(&format!("emu-code-{directive}-1")))
-            .await
-            .expect_err(directive);
+        let err = sidecar.fail(&format!("emu-code-{directive}-1")).await;
         assert_eq!(err.code(), code, "{directive}: {err:?}");
         let info = err.get_details_error_info().expect("ErrorInfo");
         assert_eq!(info.reason, result_code);
@@ -142,11 +138,7 @@ async fn u_results_are_retried_re_signed_and_f_results_never() {
     assert_eq!(emulator.emulator.received().len(), 1);
 
     // Flaky for 5 attempts: 3 attempts are not enough; U is reported with RetryInfo.
-    let err = sidecar
-        .client
-        .send_payment_result(request("emu-flaky-5-b"))
-        .await
-        .expect_err("still failing");
+    let err = sidecar.fail("emu-flaky-5-b").await;
     assert_eq!(err.code(), Code::Unavailable);
     assert_eq!(
         err.get_details_error_info().expect("ErrorInfo").reason,
@@ -161,20 +153,12 @@ async fn u_results_are_retried_re_signed_and_f_results_never() {
         "emu-code-SYSTEM_ERROR-U-d",
         "emu-code-ACCESS_DENIED-e",
     ] {
-        sidecar
-            .client
-            .send_payment_result(request(id))
-            .await
-            .expect_err(id);
+        sidecar.fail(id).await;
         assert_eq!(attempts(id).len(), 1, "{id}");
     }
     // A U result followed by SYSTEM_ERROR: two attempts, then stop.
     let id = "emu-flaky-1-emu-code-SYSTEM_ERROR-f";
-    let err = sidecar
-        .client
-        .send_payment_result(request(id))
-        .await
-        .expect_err(id);
+    let err = sidecar.fail(id).await;
     assert_eq!(err.code(), Code::Internal);
     assert_eq!(attempts(id).len(), 2);
 }
@@ -222,11 +206,7 @@ async fn http_failures_and_malformed_bodies_are_the_sidecars_own_errors() {
         ),
     ];
     for (id, code, reason, retry) in cases {
-        let err = sidecar
-            .client
-            .send_payment_result(request(id))
-            .await
-            .expect_err(id);
+        let err = sidecar.fail(id).await;
         assert_eq!(err.code(), code, "{id}: {err:?}");
         let info = err.get_details_error_info().expect("ErrorInfo");
         assert_eq!(
@@ -236,20 +216,12 @@ async fn http_failures_and_malformed_bodies_are_the_sidecars_own_errors() {
         );
         assert_eq!(err.get_details_retry_info().is_some(), retry, "{id}");
     }
-    let err = sidecar
-        .client
-        .send_payment_result(request("emu-http-503-2"))
-        .await
-        .expect_err("503");
+    let err = sidecar.fail("emu-http-503-2").await;
     assert_eq!(
         err.get_details_error_info().expect("ErrorInfo").metadata["httpStatus"],
         "503"
     );
-    let err = sidecar
-        .client
-        .send_payment_result(request("emu-badsig-2"))
-        .await
-        .expect_err("bad signature");
+    let err = sidecar.fail("emu-badsig-2").await;
     assert!(
         err.message().contains("merchant's own public key"),
         "hint at the usual mistake: {}",
@@ -260,21 +232,15 @@ async fn http_failures_and_malformed_bodies_are_the_sidecars_own_errors() {
 #[tokio::test]
 async fn unsigned_f_and_u_results_are_accepted_as_antom_results() {
     let (_emulator, mut sidecar) = start().await;
-    let err = sidecar
-        .client
-        .send_payment_result(request("emu-unsigned-emu-code-ACCESS_DENIED-1"))
-        .await
-        .expect_err("F");
+    let err = sidecar.fail("emu-unsigned-emu-code-ACCESS_DENIED-1").await;
     assert_eq!(err.code(), Code::PermissionDenied);
     assert_eq!(
         err.get_details_error_info().expect("ErrorInfo").domain,
         "antom.com"
     );
     let err = sidecar
-        .client
-        .send_payment_result(request("emu-unsigned-emu-code-UNKNOWN_EXCEPTION-1"))
-        .await
-        .expect_err("U");
+        .fail("emu-unsigned-emu-code-UNKNOWN_EXCEPTION-1")
+        .await;
     assert_eq!(err.code(), Code::Unavailable);
     assert_eq!(
         err.get_details_error_info().expect("ErrorInfo").reason,
@@ -285,53 +251,44 @@ async fn unsigned_f_and_u_results_are_accepted_as_antom_results() {
 #[tokio::test]
 async fn callers_deadline_returns_deadline_exceeded_not_cancelled() {
     let (_emulator, mut sidecar) = start().await;
-    let mut req = Request::new(request("emu-delay-3000-1"));
-    req.set_timeout(Duration::from_millis(300));
-    let started = Instant::now();
-    let err = sidecar
-        .client
-        .send_payment_result(req)
-        .await
-        .expect_err("deadline");
+    let (err, took) = sidecar
+        .fail_within("emu-delay-3000-1", Duration::from_millis(300))
+        .await;
     assert_eq!(err.code(), Code::DeadlineExceeded, "{err:?}");
     assert_eq!(
-        err.get_details_error_info().expect("ErrorInfo").reason,
-        "UPSTREAM_TIMEOUT"
+        error_info(&err),
+        ("antom-sidecar".into(), "UPSTREAM_TIMEOUT".into())
     );
     assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "gave up at the deadline, not after the delay"
+        took < Duration::from_millis(300),
+        "gave up at the deadline, not after the delay: {took:?}"
     );
 
     // Retries stop at the deadline too: flaky forever (100 ms per answer), 3 attempts
     // would need 300 ms, the deadline is 250 ms.
-    let mut req = Request::new(request("emu-flaky-100-emu-delay-100-2"));
-    req.set_timeout(Duration::from_millis(250));
-    let started = Instant::now();
-    let err = sidecar
-        .client
-        .send_payment_result(req)
-        .await
-        .expect_err("deadline");
+    let (err, took) = sidecar
+        .fail_within("emu-flaky-100-emu-delay-100-2", Duration::from_millis(250))
+        .await;
     assert_eq!(err.code(), Code::DeadlineExceeded, "{err:?}");
     assert!(
-        started.elapsed() < Duration::from_millis(250),
-        "{:?}",
-        started.elapsed()
+        err.message()
+            .contains("the last attempt: Antom answered UNKNOWN_EXCEPTION"),
+        "{}",
+        err.message()
     );
+    assert!(took < Duration::from_millis(250), "{took:?}");
 }
 
 #[tokio::test]
 async fn tiny_deadlines_still_get_deadline_exceeded() {
     let (_emulator, mut sidecar) = start().await;
     for ms in 1..=30 {
-        let mut req = Request::new(request(&format!("emu-delay-2000-tiny-{ms}")));
-        req.set_timeout(Duration::from_millis(ms));
-        let err = sidecar
-            .client
-            .send_payment_result(req)
-            .await
-            .expect_err("deadline");
+        let (err, _) = sidecar
+            .fail_within(
+                &format!("emu-delay-2000-tiny-{ms}"),
+                Duration::from_millis(ms),
+            )
+            .await;
         assert_eq!(err.code(), Code::DeadlineExceeded, "{ms} ms: {err:?}");
     }
 }
@@ -344,11 +301,7 @@ async fn unreachable_antom_is_unavailable_after_retries() {
     let addr = closed.local_addr().expect("addr");
     drop(closed);
     let mut sidecar = start_sidecar(settings(addr)).await;
-    let err = sidecar
-        .client
-        .send_payment_result(request("tx-1"))
-        .await
-        .expect_err("nobody listens");
+    let err = sidecar.fail("tx-1").await;
     assert_eq!(err.code(), Code::Unavailable);
     let info = err.get_details_error_info().expect("ErrorInfo");
     assert_eq!(info.reason, "UPSTREAM_UNAVAILABLE");

@@ -54,11 +54,7 @@ async fn an_untrusted_certificate_is_refused() {
         Endpoint::base_url(&format!("https://localhost:{}", addr.port()), false).expect("endpoint");
     s.retry.max_attempts = 1;
     let mut sidecar = start_sidecar(s).await;
-    let err = sidecar
-        .client
-        .send_payment_result(request("tx-untrusted"))
-        .await
-        .expect_err("refused");
+    let err = sidecar.fail("tx-untrusted").await;
     assert_eq!(err.code(), Code::Unavailable);
     assert_eq!(
         err.get_details_error_info().expect("ErrorInfo").reason,

@@ -126,6 +126,32 @@ pub async fn start_sidecar(settings: Settings) -> RunningSidecar {
     }
 }
 
+impl RunningSidecar {
+    /// Calls SendPaymentResult with [`request`]`(id)`, expecting an error.
+    pub async fn fail(&mut self, id: &str) -> tonic::Status {
+        self.client
+            .send_payment_result(request(id))
+            .await
+            .expect_err(id)
+    }
+
+    /// Like [`Self::fail`], with a deadline; also returns how long the call took.
+    pub async fn fail_within(&mut self, id: &str, deadline: Duration) -> (tonic::Status, Duration) {
+        let mut req = tonic::Request::new(request(id));
+        req.set_timeout(deadline);
+        let started = std::time::Instant::now();
+        let err = self.client.send_payment_result(req).await.expect_err(id);
+        (err, started.elapsed())
+    }
+}
+
+/// `ErrorInfo`'s domain and reason.
+pub fn error_info(status: &tonic::Status) -> (String, String) {
+    use tonic_types::StatusExt;
+    let info = status.get_details_error_info().expect("ErrorInfo");
+    (info.domain, info.reason)
+}
+
 /// Emulator plus sidecar with default settings.
 pub async fn start() -> (RunningEmulator, RunningSidecar) {
     let emulator = start_emulator(emulator_config()).await;
