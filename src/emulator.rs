@@ -136,7 +136,10 @@ impl Emulator {
                 accepted = listener.accept() => accepted,
                 () = &mut shutdown => break,
             } {
-                Ok((stream, _)) => stream,
+                Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    stream
+                }
                 Err(e) => {
                     // Out of file descriptors and the like: pass, don't die.
                     debug!(error = %e, "emulator accept failed");

@@ -136,11 +136,24 @@ impl RunningSidecar {
     }
 
     /// Like [`Self::fail`], with a deadline; also returns how long the call took.
+    ///
+    /// Sent by a client without a timer of its own (plain hyper under the generated
+    /// stub): tonic's `Channel` enforces `grpc-timeout` locally and answers CANCELLED by
+    /// itself, which would hide what the server says.
     pub async fn fail_within(&mut self, id: &str, deadline: Duration) -> (tonic::Status, Duration) {
+        let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        // Without it, Nagle's algorithm holds the request back tens of milliseconds.
+        connector.set_nodelay(true);
+        let http =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .http2_only(true)
+                .build::<_, tonic::body::Body>(connector);
+        let origin = format!("http://{}", self.addr).parse().expect("origin");
+        let mut client = RiskServiceClient::with_origin(http, origin);
         let mut req = tonic::Request::new(request(id));
         req.set_timeout(deadline);
         let started = std::time::Instant::now();
-        let err = self.client.send_payment_result(req).await.expect_err(id);
+        let err = client.send_payment_result(req).await.expect_err(id);
         (err, started.elapsed())
     }
 }
