@@ -66,11 +66,34 @@ pub struct Emulator {
 #[derive(Debug)]
 struct Inner {
     config: EmulatorConfig,
-    received: Mutex<Vec<Value>>,
+    received: Mutex<Log>,
     attempts: Mutex<HashMap<String, u32>>,
     /// Every API request that arrived, accepted or not (`GET /__emulator/requests`);
     /// a watch channel so that tests can wait for one instead of sleeping.
-    requests: tokio::sync::watch::Sender<Vec<Value>>,
+    requests: tokio::sync::watch::Sender<Log>,
+}
+
+/// The most recent [`Log::LIMIT`] entries of a log, and how many there were in all: a
+/// long-running `dev` session must not grow without bound.
+#[derive(Debug, Default)]
+pub struct Log {
+    /// Entries ever pushed.
+    pub total: u64,
+    /// The most recent entries, oldest first.
+    pub entries: std::collections::VecDeque<Value>,
+}
+
+impl Log {
+    /// Entries kept.
+    pub const LIMIT: usize = 10_000;
+
+    fn push(&mut self, entry: Value) {
+        if self.entries.len() == Self::LIMIT {
+            self.entries.pop_front();
+        }
+        self.entries.push_back(entry);
+        self.total += 1;
+    }
 }
 
 /// Returned by the service to make hyper close the connection without answering.
@@ -87,7 +110,7 @@ impl Emulator {
             config,
             received: Mutex::default(),
             attempts: Mutex::default(),
-            requests: tokio::sync::watch::Sender::new(Vec::new()),
+            requests: tokio::sync::watch::Sender::new(Log::default()),
         };
         Self {
             inner: Arc::new(inner),
@@ -103,21 +126,28 @@ impl Emulator {
 
     /// Accepted requests so far, as served by `GET /__emulator/received`.
     pub fn received(&self) -> Vec<Value> {
-        self.inner
+        let log = self
+            .inner
             .received
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+            .unwrap_or_else(|e| e.into_inner());
+        log.entries.iter().cloned().collect()
     }
 
     /// Every API request so far, accepted or not, as served by
     /// `GET /__emulator/requests`: ID, client ID, request time, signature (never an API key).
     pub fn requests(&self) -> Vec<Value> {
-        self.inner.requests.borrow().clone()
+        self.inner
+            .requests
+            .borrow()
+            .entries
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// Watches [`Self::requests`]; a request is logged on arrival, before any delay fault.
-    pub fn watch_requests(&self) -> tokio::sync::watch::Receiver<Vec<Value>> {
+    pub fn watch_requests(&self) -> tokio::sync::watch::Receiver<Log> {
         self.inner.requests.subscribe()
     }
 

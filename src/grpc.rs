@@ -8,7 +8,7 @@ use std::{sync::Arc, time::Duration};
 
 use tokio::time::Instant;
 use tonic::{Request, Response, Status, metadata::MetadataMap};
-use tracing::{Span, info, instrument};
+use tracing::{Span, debug, info, instrument};
 
 pub use convert::{FieldViolation, InvalidRequest};
 pub use status::{ANTOM_DOMAIN, RETRY_DELAY, SIDECAR_DOMAIN, code_for};
@@ -40,7 +40,8 @@ impl RiskService for RiskApi {
         request: Request<pb::SendPaymentResultRequest>,
     ) -> Result<Response<pb::SendPaymentResultResponse>, Status> {
         let deadline = deadline(request.metadata());
-        let payment = PaymentResult::try_from(request.into_inner())?;
+        let payment = PaymentResult::try_from(request.into_inner())
+            .inspect_err(|e| info!(error = %e, "invalid request"))?;
         Span::current().record(
             "reference_transaction_id",
             payment.reference_transaction_id.as_str(),
@@ -50,6 +51,7 @@ impl RiskService for RiskApi {
             .send_payment_result(&payment, deadline)
             .await
             .inspect_err(|e| info!(error = %e, "call failed"))?;
+        debug!(result_code = %result.result_code, "call succeeded");
         Ok(Response::new(result.into()))
     }
 }

@@ -277,5 +277,27 @@ async fn dev_mode_needs_no_credentials() {
         .await
         .expect_err("fault");
     assert_eq!(err.code(), tonic::Code::Internal);
+
+    // The banner's curl line: what the emulator accepted, over plain HTTP.
+    let received = format!(
+        "http://{}/__emulator/received",
+        address_after(&line, "http://")
+    );
+    let text = reqwest::get(&received)
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    let accepted: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(
+        accepted[0]["body"]["referenceTransactionId"], "tx-dev",
+        "{text}"
+    );
+    assert_eq!(
+        accepted.as_array().map(Vec::len),
+        Some(1),
+        "faults are not accepted: {text}"
+    );
     terminate(dev).await;
 }

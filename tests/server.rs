@@ -149,7 +149,7 @@ async fn shutdown_lets_in_flight_calls_finish() {
     emulator
         .emulator
         .watch_requests()
-        .wait_for(|log| !log.is_empty())
+        .wait_for(|log| log.total >= 1)
         .await
         .expect("emulator alive");
     sidecar.stop.take().expect("stop").send(()).expect("stop");
