@@ -11,6 +11,7 @@ use crate::{
     config::{Config, ServeArgs},
     dev::{self, DevArgs},
     emulator::{Emulator, EmulatorConfig, KeysDir, TlsIdentity},
+    probe::{self, ProbeArgs},
     secret::Secret,
     server::{self, Listener},
     signing,
@@ -42,6 +43,8 @@ enum Command {
     Emulator(EmulatorArgs),
     /// Run the emulator and a sidecar pointed at it: no credentials needed.
     Dev(DevArgs),
+    /// Exit 0 if a running sidecar reports SERVING (for Kubernetes exec probes).
+    Probe(ProbeArgs),
 }
 
 /// `emulator` flags.
@@ -75,19 +78,21 @@ impl Cli {
                 return ExitCode::FAILURE;
             }
         };
-        let result = runtime.block_on(async {
+        // Exit code 2 for a refused configuration or a failed start, 1 for a failed probe.
+        let (result, failure) = runtime.block_on(async {
             match self.command {
-                Command::Serve(args) => serve(*args).await,
-                Command::Emulator(args) => emulator(args).await,
-                Command::Dev(args) => dev::run(args, server::shutdown_signal()).await,
+                Command::Serve(args) => (serve(*args).await, 2),
+                Command::Emulator(args) => (emulator(args).await, 2),
+                Command::Dev(args) => (dev::run(args, server::shutdown_signal()).await, 2),
+                Command::Probe(args) => (probe::run(args).await.map_err(Into::into), 1),
             }
         });
         match result {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                // Configuration problems are printed plainly: one per line, all at once.
+                // Printed plainly: configuration problems come one per line, all at once.
                 eprintln!("antom-sidecar: {e}");
-                ExitCode::from(2)
+                ExitCode::from(failure)
             }
         }
     }

@@ -16,6 +16,7 @@
 //! - [`secret`]: a redacted, zeroized string for secrets.
 //! - [`emulator`]: an Antom stand-in (HTTP server) with fault injection, for dev and tests.
 //! - [`dev`]: `antom-sidecar dev`: emulator plus sidecar, no credentials.
+//! - [`probe`]: `antom-sidecar probe`: a health check for Kubernetes exec probes.
 //! - [`pb`]: the generated protobuf code and descriptor set.
 
 pub mod antom;
@@ -26,6 +27,7 @@ pub mod emulator;
 pub mod grpc;
 pub mod keys;
 pub mod payment;
+pub mod probe;
 pub mod secret;
 pub mod server;
 pub mod signing;

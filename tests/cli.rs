@@ -249,6 +249,26 @@ async fn emulator_keys_dir_and_serve_work_together_over_https() {
         .expect("OK")
         .into_inner();
     assert_eq!(response.result_code, "SUCCESS");
+
+    // The exec probe for Kubernetes: SERVING is exit 0; nobody listening is exit 1.
+    let probe = |addr: &str| {
+        sidecar(&["probe"], &[("SIDECAR_LISTEN", addr)])
+            .output()
+            .expect("probe")
+    };
+    let ok = probe(&addr);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr");
+    let refused = probe(&closed.to_string());
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("cannot connect"),
+        "{}",
+        stderr(&refused)
+    );
     terminate(serve).await;
     terminate(emulator).await;
 }

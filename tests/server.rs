@@ -132,6 +132,14 @@ async fn serves_on_a_unix_socket() {
         .send_payment_result(request("tx-unix"))
         .await
         .expect("OK over a Unix socket");
+    let probe = antom_sidecar::probe::ProbeArgs {
+        addr: ListenAddr::Unix(dir.path().join("sidecar.sock")),
+        service: "antom.risk.v1.RiskService".into(),
+        timeout: Duration::from_secs(2),
+    };
+    antom_sidecar::probe::run(probe)
+        .await
+        .expect("the probe works over a Unix socket");
     stop.send(()).expect("stop");
     done.await.expect("join").expect("clean shutdown");
 }

@@ -1,0 +1,107 @@
+//! `antom-sidecar probe`: asks a running sidecar's `grpc.health.v1` whether it serves,
+//! for Kubernetes exec probes (the kubelet's own gRPC probe dials the pod IP, which a
+//! sidecar listening on 127.0.0.1 rightly does not answer).
+
+use std::time::Duration;
+
+use tonic::transport::{Channel, Endpoint};
+use tonic_health::pb::{
+    HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+};
+
+use crate::config::ListenAddr;
+
+/// `probe` flags.
+#[derive(Debug, clap::Args)]
+pub struct ProbeArgs {
+    /// The sidecar's address: host:port, or unix:/path/to/socket.
+    #[arg(long, env = "SIDECAR_LISTEN", default_value = "127.0.0.1:50051")]
+    pub addr: ListenAddr,
+    /// The service to ask about; empty for the server as a whole.
+    #[arg(long, default_value = "antom.risk.v1.RiskService")]
+    pub service: String,
+    /// Give up after this long, e.g. 2s.
+    #[arg(long, default_value = "2s", value_parser = crate::config::parse_duration)]
+    pub timeout: Duration,
+}
+
+/// Why the probe failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    /// No connection.
+    #[error("cannot connect to {addr}: {source}")]
+    Connect {
+        /// Where.
+        addr: ListenAddr,
+        /// Why.
+        source: tonic::transport::Error,
+    },
+    /// The health call failed.
+    #[error("health check failed: {0}")]
+    Check(#[from] tonic::Status),
+    /// Answered, but not SERVING.
+    #[error("{service:?} is {status:?}")]
+    NotServing {
+        /// The service asked about.
+        service: String,
+        /// What the sidecar said.
+        status: ServingStatus,
+    },
+    /// No answer in time.
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+}
+
+/// Checks health once.
+pub async fn run(args: ProbeArgs) -> Result<(), ProbeError> {
+    let check = async {
+        let channel = connect(&args.addr)
+            .await
+            .map_err(|source| ProbeError::Connect {
+                addr: args.addr.clone(),
+                source,
+            })?;
+        let request = HealthCheckRequest {
+            service: args.service.clone(),
+        };
+        let status = HealthClient::new(channel)
+            .check(request)
+            .await?
+            .into_inner()
+            .status();
+        match status {
+            ServingStatus::Serving => Ok(()),
+            status => Err(ProbeError::NotServing {
+                service: args.service.clone(),
+                status,
+            }),
+        }
+    };
+    tokio::time::timeout(args.timeout, check)
+        .await
+        .unwrap_or(Err(ProbeError::Timeout(args.timeout)))
+}
+
+async fn connect(addr: &ListenAddr) -> Result<Channel, tonic::transport::Error> {
+    match addr {
+        ListenAddr::Tcp(addr) => {
+            Endpoint::from_shared(format!("http://{addr}"))?
+                .connect()
+                .await
+        }
+        ListenAddr::Unix(path) => {
+            let path = path.clone();
+            // The URI is a placeholder: the connector below decides where to connect.
+            Endpoint::from_static("http://localhost")
+                .connect_with_connector(tower::service_fn(move |_| {
+                    let path = path.clone();
+                    async move {
+                        Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(
+                            tokio::net::UnixStream::connect(path).await?,
+                        ))
+                    }
+                }))
+                .await
+        }
+    }
+}
