@@ -238,7 +238,7 @@ impl AntomClient {
         let mut previous: Option<AntomError> = None;
         let timeout = |attempts, previous: Option<&AntomError>| AntomError::Timeout {
             attempts,
-            last: previous.map(ToString::to_string),
+            last: previous.map(describe),
         };
         loop {
             attempt += 1;
@@ -263,7 +263,7 @@ impl AntomClient {
                 Err(_) if deadline.is_some_and(|d| Instant::now() >= d) => {
                     return Err(timeout(attempt, previous.as_ref()));
                 }
-                Err(_) => timeout(attempt, None),
+                Err(_) => timeout(attempt, previous.as_ref()),
             };
             if attempt >= retry.max_attempts {
                 return Err(failure);
@@ -330,6 +330,14 @@ impl AntomClient {
 
 /// Antom's answers are a few hundred bytes; anything far larger is not Antom's.
 const MAX_RESPONSE_BYTES: usize = 64 * 1024;
+
+/// A failure in a few words, for the message of a later timeout (no nesting).
+fn describe(e: &AntomError) -> String {
+    match e {
+        AntomError::Timeout { .. } => "no answer within the request timeout".into(),
+        other => other.to_string(),
+    }
+}
 
 /// Whether another attempt may help: U results, except SYSTEM_ERROR (never retried,
 /// whatever its status says).

@@ -9,9 +9,9 @@ use std::{
     time::Duration,
 };
 
-use clap::{Args, builder::BoolishValueParser};
+use clap::Args;
 
-pub use values::{ListenAddr, parse_duration};
+pub use values::{ListenAddr, parse_bool, parse_duration};
 
 use crate::{
     antom::{Auth, Endpoint, Region, RetryPolicy, Settings},
@@ -38,8 +38,8 @@ pub struct ServeArgs {
     pub endpoint: Option<String>,
     /// Call the sandbox path /ams/sandbox/api/... instead of /ams/api/... (never guessed
     /// from the client ID). true/false, 1/0, yes/no, on/off.
-    #[arg(long, env = "ANTOM_SANDBOX", value_parser = BoolishValueParser::new(), default_value = "false", num_args = 0..=1, default_missing_value = "true")]
-    pub sandbox: bool,
+    #[arg(long, env = "ANTOM_SANDBOX", default_value = "false", num_args = 0..=1, default_missing_value = "true")]
+    pub sandbox: String,
     /// The merchant's RSA private key, PKCS#8 or PKCS#1, PEM or bare Base64.
     #[arg(long, env = "ANTOM_MERCHANT_PRIVATE_KEY", hide_env_values = true)]
     pub merchant_private_key: Option<Secret>,
@@ -151,7 +151,12 @@ impl Config {
                 .map_err(|e| format!("SIDECAR_LISTEN: {e}")),
         );
         let client_id = p.check(client_id(args.client_id.as_deref()));
-        let endpoint = p.check(endpoint(args.region, args.endpoint, args.sandbox));
+        let sandbox = p.check(parse_bool(&args.sandbox).map_err(|e| format!("ANTOM_SANDBOX: {e}")));
+        let endpoint = p.check(endpoint(
+            args.region,
+            args.endpoint,
+            sandbox.unwrap_or_default(),
+        ));
         let antom_public_key = p
             .check(exclusive(
                 ("ANTOM_PUBLIC_KEY", args.antom_public_key),
@@ -339,15 +344,21 @@ mod tests {
             "0",
             "--connect-timeout",
             "3",
+            "--request-timeout",
+            "0s",
             "--shutdown-grace",
             "soon",
+            "--sandbox",
+            "maybe",
         ]);
         let joined = p.join("\n");
         for expected in [
             "SIDECAR_LISTEN",
             "SIDECAR_MAX_ATTEMPTS",
             "SIDECAR_CONNECT_TIMEOUT",
+            "SIDECAR_REQUEST_TIMEOUT",
             "SIDECAR_SHUTDOWN_GRACE",
+            "ANTOM_SANDBOX",
             "ANTOM_CLIENT_ID is required",
         ] {
             assert!(joined.contains(expected), "{expected} in:\n{joined}");
@@ -365,10 +376,14 @@ mod tests {
             ("0", false),
             ("no", false),
         ] {
-            assert_eq!(args(&["--sandbox", value]).sandbox, expected, "{value}");
+            assert_eq!(
+                parse_bool(&args(&["--sandbox", value]).sandbox),
+                Ok(expected),
+                "{value}"
+            );
         }
-        assert!(args(&["--sandbox"]).sandbox);
-        assert!(!args(&[]).sandbox);
+        assert_eq!(parse_bool(&args(&["--sandbox"]).sandbox), Ok(true));
+        assert_eq!(parse_bool(&args(&[]).sandbox), Ok(false));
     }
 
     #[test]

@@ -217,7 +217,13 @@ impl Emulator {
                 }
             });
         }
-        graceful.shutdown().await;
+        // Requests held by a delay fault get a few seconds, not forever.
+        if tokio::time::timeout(std::time::Duration::from_secs(5), graceful.shutdown())
+            .await
+            .is_err()
+        {
+            debug!("emulator connections still open after 5 s: closing");
+        }
         Ok(())
     }
 
@@ -280,13 +286,20 @@ impl Emulator {
             .and_then(|v| v["referenceTransactionId"].as_str().map(str::to_owned))
             .unwrap_or_default();
         let faults = Faults::parse(&id);
-        let header = |name| rules::header(&parts.headers, name);
+        // Logged before any check, so cut to size: the log holds up to 10,000 entries.
+        let cut = |s: &str| s.chars().take(1024).collect::<String>();
+        let header = |name| rules::header(&parts.headers, name).map(cut);
         let auth = match (header("authorization"), header("signature")) {
             (Some(_), _) => Value::from("api-key"),
             (None, Some(signature)) => Value::from(signature),
             (None, None) => Value::Null,
         };
-        let entry = json!({"referenceTransactionId": id, "clientId": client_id, "requestTime": header("request-time"), "signature": auth});
+        let entry = json!({
+            "referenceTransactionId": cut(&id),
+            "clientId": cut(&client_id),
+            "requestTime": header("request-time"),
+            "signature": auth,
+        });
         self.inner.requests.send_modify(|log| log.push(entry));
         if let Some(delay) = faults.delay {
             tokio::time::sleep(delay).await;
@@ -332,6 +345,9 @@ impl Emulator {
                 .attempts
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
+            if attempts.len() >= Log::LIMIT {
+                attempts.clear();
+            }
             let seen = attempts.entry(id.clone()).or_default();
             *seen += 1;
             if *seen <= n {

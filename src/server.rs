@@ -4,7 +4,7 @@
 use std::{future::Future, sync::Arc, time::Duration};
 
 use hyper_util::{
-    rt::{TokioExecutor, TokioIo},
+    rt::{TokioExecutor, TokioIo, TokioTimer},
     server::{
         conn::auto,
         graceful::{GracefulShutdown, Watcher},
@@ -68,7 +68,12 @@ pub async fn run(
         .add_service(reflection().build_v1alpha()?)
         .add_service(RiskServiceServer::new(RiskApi::new(client)));
     let service = TowerToHyperService::new(routes);
-    let builder = auto::Builder::new(TokioExecutor::new());
+    // gRPC is HTTP/2 only; keepalive pings close connections whose peer vanished.
+    let mut builder = auto::Builder::new(TokioExecutor::new()).http2_only();
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(Some(Duration::from_secs(30)));
     let graceful = GracefulShutdown::new();
     let mut connections = JoinSet::new();
     tokio::pin!(shutdown);
@@ -94,6 +99,9 @@ pub async fn run(
         }
         while connections.try_join_next().is_some() {}
     }
+    // Stop listening first: a client connecting now is refused at once rather than left
+    // waiting out the drain.
+    listener.close();
     info!("shutting down: draining in-flight calls");
     health.set_not_serving::<RiskServiceServer<RiskApi>>().await;
     health
@@ -175,6 +183,18 @@ impl Listener {
                 }
                 UnixListener::bind(path).map(Self::Unix)
             }
+        }
+    }
+
+    /// Closes the listener; a Unix socket's file is removed.
+    fn close(self) {
+        if let Self::Unix(l) = &self
+            && let Some(path) = l
+                .local_addr()
+                .ok()
+                .and_then(|a| a.as_pathname().map(ToOwned::to_owned))
+        {
+            let _ = std::fs::remove_file(path);
         }
     }
 

@@ -259,9 +259,11 @@ async fn callers_deadline_returns_deadline_exceeded_not_cancelled() {
         error_info(&err),
         ("antom-sidecar".into(), "UPSTREAM_TIMEOUT".into())
     );
+    // Bounds loose enough for a loaded machine (the timing includes connecting), tight
+    // enough to tell "at the deadline" from "too early" and "after the 3 s delay".
     assert!(
-        took < Duration::from_millis(300),
-        "gave up at the deadline, not after the delay: {took:?}"
+        took >= Duration::from_millis(200) && took < Duration::from_millis(1500),
+        "gave up at the deadline: {took:?}"
     );
 
     // Retries stop at the deadline too: flaky forever (100 ms per answer), 3 attempts
@@ -276,7 +278,10 @@ async fn callers_deadline_returns_deadline_exceeded_not_cancelled() {
         "{}",
         err.message()
     );
-    assert!(took < Duration::from_millis(250), "{took:?}");
+    assert!(
+        took >= Duration::from_millis(150) && took < Duration::from_secs(1),
+        "{took:?}"
+    );
 }
 
 #[tokio::test]

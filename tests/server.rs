@@ -168,3 +168,53 @@ async fn shutdown_lets_in_flight_calls_finish() {
     assert_eq!(response.into_inner().result_code, "SUCCESS");
     sidecar.done.await.expect("join").expect("clean shutdown");
 }
+
+#[tokio::test]
+async fn the_grace_period_bounds_the_drain_and_new_connections_are_refused() {
+    let emulator = start_emulator(emulator_config()).await;
+    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = tcp.local_addr().expect("addr");
+    let client = Arc::new(AntomClient::new(settings(emulator.addr)).expect("client"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let done = tokio::spawn(server::run(
+        Listener::Tcp(tcp),
+        client,
+        async {
+            let _ = stopped.await;
+        },
+        Duration::from_millis(300),
+    ));
+    let mut client = RiskServiceClient::connect(format!("http://{addr}"))
+        .await
+        .expect("connect");
+    let call = tokio::spawn(async move {
+        client
+            .send_payment_result(request("emu-delay-10000-grace"))
+            .await
+    });
+    emulator
+        .emulator
+        .watch_requests()
+        .wait_for(|log| log.total >= 1)
+        .await
+        .expect("emulator alive");
+
+    let started = std::time::Instant::now();
+    stop.send(()).expect("stop");
+    done.await.expect("join").expect("run ends");
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(300) && took < Duration::from_secs(3),
+        "the drain lasted {took:?}"
+    );
+    assert!(
+        call.await.expect("join").is_err(),
+        "the call still in flight was dropped"
+    );
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "the listener is closed"
+    );
+}

@@ -34,19 +34,32 @@ impl fmt::Display for ListenAddr {
     }
 }
 
-/// `500ms`, `3s`, `2m`.
+/// `500ms`, `3s`, `2m`: more than zero, at most a day.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
+    let invalid =
+        || format!("{s:?} is not a duration like 500ms, 3s or 2m (more than zero, at most a day)");
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (n, unit) = s.split_at(split);
-    let n: u64 = n
-        .parse()
-        .map_err(|_| format!("{s:?} is not a duration like 500ms, 3s or 2m"))?;
-    match unit {
-        "ms" => Ok(Duration::from_millis(n)),
-        "s" => Ok(Duration::from_secs(n)),
-        "m" => Ok(Duration::from_secs(n * 60)),
-        _ => Err(format!("{s:?} is not a duration like 500ms, 3s or 2m")),
+    let n: u64 = n.parse().map_err(|_| invalid())?;
+    let d = match unit {
+        "ms" => Duration::from_millis(n),
+        "s" => Duration::from_secs(n),
+        "m" => Duration::from_secs(n.checked_mul(60).ok_or_else(invalid)?),
+        _ => return Err(invalid()),
+    };
+    if d.is_zero() || d > Duration::from_secs(86_400) {
+        return Err(invalid());
+    }
+    Ok(d)
+}
+
+/// `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`.
+pub fn parse_bool(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" | "" => Ok(false),
+        _ => Err(format!("{s:?} is not true/false, 1/0, yes/no or on/off")),
     }
 }
 
@@ -61,6 +74,12 @@ mod tests {
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert!(parse_duration("3").is_err());
         assert!(parse_duration("s").is_err());
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("307445734561825861m").is_err());
+        assert!(parse_duration("2d").is_err());
+        assert_eq!(parse_bool("Yes"), Ok(true));
+        assert_eq!(parse_bool("off"), Ok(false));
+        assert!(parse_bool("maybe").is_err());
         assert_eq!(
             "unix:/tmp/s.sock".parse(),
             Ok(ListenAddr::Unix("/tmp/s.sock".into()))
