@@ -82,7 +82,8 @@ pub async fn run(args: ProbeArgs) -> Result<(), ProbeError> {
         .unwrap_or(Err(ProbeError::Timeout(args.timeout)))
 }
 
-async fn connect(addr: &ListenAddr) -> Result<Channel, tonic::transport::Error> {
+/// A gRPC channel to a sidecar at `addr`, over TCP or a Unix socket.
+pub async fn connect(addr: &ListenAddr) -> Result<Channel, tonic::transport::Error> {
     match addr {
         ListenAddr::Tcp(addr) => {
             Endpoint::from_shared(format!("http://{addr}"))?

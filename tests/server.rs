@@ -3,13 +3,10 @@
 
 mod common;
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use antom_sidecar::{
-    antom::AntomClient,
-    config::ListenAddr,
-    pb::risk_service_client::RiskServiceClient,
-    server::{self, Listener},
+    config::ListenAddr, pb::risk_service_client::RiskServiceClient, server::Listener,
 };
 use common::*;
 use tokio_stream::StreamExt;
@@ -102,38 +99,16 @@ async fn reflection_v1_and_v1alpha_list_the_services() {
 async fn serves_on_a_unix_socket() {
     let emulator = start_emulator(emulator_config()).await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("sidecar.sock");
-    let listener = Listener::bind(&ListenAddr::Unix(path.clone()))
-        .await
-        .expect("bind");
-    let client = Arc::new(AntomClient::new(settings(emulator.addr)).expect("client"));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let done = tokio::spawn(server::run(
-        listener,
-        client,
-        async {
-            let _ = stopped.await;
-        },
-        Duration::from_secs(1),
-    ));
-
-    let channel = tonic::transport::Endpoint::from_static("http://unix.socket")
-        .connect_with_connector(tower::service_fn(move |_| {
-            let path = path.clone();
-            async move {
-                Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(
-                    tokio::net::UnixStream::connect(path).await?,
-                ))
-            }
-        }))
-        .await
-        .expect("connect");
+    let addr = ListenAddr::Unix(dir.path().join("sidecar.sock"));
+    let listener = Listener::bind(&addr).await.expect("bind");
+    let (stop, done) = spawn_server(listener, settings(emulator.addr), Duration::from_secs(1));
+    let channel = antom_sidecar::probe::connect(&addr).await.expect("connect");
     RiskServiceClient::new(channel)
         .send_payment_result(request("tx-unix"))
         .await
         .expect("OK over a Unix socket");
     let probe = antom_sidecar::probe::ProbeArgs {
-        addr: ListenAddr::Unix(dir.path().join("sidecar.sock")),
+        addr: addr.clone(),
         service: "antom.risk.v1.RiskService".into(),
         timeout: Duration::from_secs(2),
     };
@@ -172,23 +147,14 @@ async fn shutdown_lets_in_flight_calls_finish() {
 #[tokio::test]
 async fn the_grace_period_bounds_the_drain_and_new_connections_are_refused() {
     let emulator = start_emulator(emulator_config()).await;
-    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = tcp.local_addr().expect("addr");
-    let client = Arc::new(AntomClient::new(settings(emulator.addr)).expect("client"));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let done = tokio::spawn(server::run(
-        Listener::Tcp(tcp),
-        client,
-        async {
-            let _ = stopped.await;
-        },
-        Duration::from_millis(300),
-    ));
-    let mut client = RiskServiceClient::connect(format!("http://{addr}"))
-        .await
-        .expect("connect");
+    let mut sidecar =
+        start_sidecar_with_grace(settings(emulator.addr), Duration::from_millis(300)).await;
+    let (addr, stop, done) = (
+        sidecar.addr,
+        sidecar.stop.take().expect("stop"),
+        sidecar.done,
+    );
+    let mut client = sidecar.client;
     let call = tokio::spawn(async move {
         client
             .send_payment_result(request("emu-delay-10000-grace"))

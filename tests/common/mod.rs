@@ -97,21 +97,36 @@ pub struct RunningSidecar {
     pub done: tokio::task::JoinHandle<Result<(), server::ServeError>>,
 }
 
+/// Runs `server::run` on `listener` with `grace`; drop or fire the sender to stop it.
+pub fn spawn_server(
+    listener: Listener,
+    settings: Settings,
+    grace: Duration,
+) -> (
+    oneshot::Sender<()>,
+    tokio::task::JoinHandle<Result<(), server::ServeError>>,
+) {
+    let client = Arc::new(AntomClient::new(settings).expect("client"));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let shutdown = async {
+        let _ = stopped.await;
+    };
+    (
+        stop,
+        tokio::spawn(server::run(listener, client, shutdown, grace)),
+    )
+}
+
 pub async fn start_sidecar(settings: Settings) -> RunningSidecar {
+    start_sidecar_with_grace(settings, Duration::from_secs(5)).await
+}
+
+pub async fn start_sidecar_with_grace(settings: Settings, grace: Duration) -> RunningSidecar {
     let tcp = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind sidecar");
     let addr = tcp.local_addr().expect("sidecar address");
-    let client = Arc::new(AntomClient::new(settings).expect("client"));
-    let (stop, stopped) = oneshot::channel::<()>();
-    let done = tokio::spawn(server::run(
-        Listener::Tcp(tcp),
-        client,
-        async {
-            let _ = stopped.await;
-        },
-        Duration::from_secs(5),
-    ));
+    let (stop, done) = spawn_server(Listener::Tcp(tcp), settings, grace);
     let channel = Channel::from_shared(format!("http://{addr}"))
         .expect("uri")
         .connect()
