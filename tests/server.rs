@@ -122,19 +122,7 @@ async fn serves_on_a_unix_socket() {
 #[tokio::test]
 async fn shutdown_lets_in_flight_calls_finish() {
     let (emulator, mut sidecar) = start().await;
-    let mut client = sidecar.client.clone();
-    let call = tokio::spawn(async move {
-        client
-            .send_payment_result(request("emu-delay-500-drain"))
-            .await
-    });
-    // Shut down once the emulator has the request in hand, not after a guessed sleep.
-    emulator
-        .emulator
-        .watch_requests()
-        .wait_for(|log| log.total >= 1)
-        .await
-        .expect("emulator alive");
+    let call = in_flight(&sidecar, &emulator, "emu-delay-500-drain").await;
     sidecar.stop.take().expect("stop").send(()).expect("stop");
     let response = call
         .await
@@ -147,25 +135,10 @@ async fn shutdown_lets_in_flight_calls_finish() {
 #[tokio::test]
 async fn the_grace_period_bounds_the_drain_and_new_connections_are_refused() {
     let emulator = start_emulator(emulator_config()).await;
-    let mut sidecar =
+    let sidecar =
         start_sidecar_with_grace(settings(emulator.addr), Duration::from_millis(300)).await;
-    let (addr, stop, done) = (
-        sidecar.addr,
-        sidecar.stop.take().expect("stop"),
-        sidecar.done,
-    );
-    let mut client = sidecar.client;
-    let call = tokio::spawn(async move {
-        client
-            .send_payment_result(request("emu-delay-10000-grace"))
-            .await
-    });
-    emulator
-        .emulator
-        .watch_requests()
-        .wait_for(|log| log.total >= 1)
-        .await
-        .expect("emulator alive");
+    let call = in_flight(&sidecar, &emulator, "emu-delay-10000-grace").await;
+    let (addr, stop, done) = (sidecar.addr, sidecar.stop.expect("stop"), sidecar.done);
 
     let started = std::time::Instant::now();
     stop.send(()).expect("stop");

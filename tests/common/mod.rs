@@ -173,6 +173,27 @@ impl RunningSidecar {
     }
 }
 
+/// Starts a call in the background and returns once the emulator has it in hand (no
+/// guessed sleep), e.g. to shut the sidecar down while it is in flight.
+pub async fn in_flight(
+    sidecar: &RunningSidecar,
+    emulator: &RunningEmulator,
+    id: &str,
+) -> tokio::task::JoinHandle<Result<tonic::Response<pb::SendPaymentResultResponse>, tonic::Status>>
+{
+    let mut client = sidecar.client.clone();
+    let req = request(id);
+    let seen = emulator.emulator.watch_requests().borrow().total;
+    let call = tokio::spawn(async move { client.send_payment_result(req).await });
+    emulator
+        .emulator
+        .watch_requests()
+        .wait_for(|log| log.total > seen)
+        .await
+        .expect("emulator alive");
+    call
+}
+
 /// `ErrorInfo`'s domain and reason.
 pub fn error_info(status: &tonic::Status) -> (String, String) {
     use tonic_types::StatusExt;
