@@ -49,6 +49,12 @@ async fn a_request_signed_with_another_key_gets_signature_invalid() {
     let mut sidecar = start_sidecar(settings(emulator.addr)).await;
     let err = sidecar.fail("tx-1").await;
     assert_eq!(err.code(), Code::Unauthenticated);
+    assert!(
+        err.message()
+            .contains("does ANTOM_MERCHANT_PRIVATE_KEY match"),
+        "{}",
+        err.message()
+    );
     assert_eq!(
         err.get_details_error_info().expect("ErrorInfo").reason,
         "SIGNATURE_INVALID"

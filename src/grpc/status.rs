@@ -38,7 +38,12 @@ pub fn code_for(result: &AntomResult) -> Code {
 
 impl From<AntomError> for Status {
     fn from(err: AntomError) -> Self {
-        let message = err.to_string();
+        let mut message = err.to_string();
+        if let AntomError::Rejected(result) = &err
+            && let Some(hint) = hint(&result.result_code)
+        {
+            message = format!("{message} ({hint})");
+        }
         let mut details = ErrorDetails::new();
         let (code, retry) = match &err {
             AntomError::Rejected(result) => {
@@ -104,6 +109,23 @@ impl From<AntomError> for Status {
             details.set_retry_info(Some(RETRY_DELAY));
         }
         Status::with_error_details(code, message, details)
+    }
+}
+
+/// What to check for the result codes that usually mean a configuration mistake.
+fn hint(result_code: &str) -> Option<&'static str> {
+    match result_code {
+        "SIGNATURE_INVALID" => Some(
+            "Antom could not verify the request signature: does ANTOM_MERCHANT_PRIVATE_KEY match \
+             the public key uploaded to Antom, and ANTOM_KEY_VERSION its version?",
+        ),
+        "KEY_NOT_FOUND" => Some(
+            "upload the merchant's public key in the Antom Dashboard, or check ANTOM_CLIENT_ID",
+        ),
+        "INVALID_API" | "NO_INTERFACE_DEF" => {
+            Some("check ANTOM_REGION / ANTOM_ENDPOINT and ANTOM_SANDBOX")
+        }
+        _ => None,
     }
 }
 
