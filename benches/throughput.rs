@@ -1,60 +1,46 @@
-//! Throughput benchmark of the sidecar, measured in one run and printed as a plain-text
-//! report (`cargo bench --bench throughput`, or `-- --quick` for a short run).
+//! End-to-end load benchmark of the sidecar, measured in one run and printed as a
+//! plain-text report (`cargo bench --bench throughput`, or `-- --quick` for a short run).
+//! Micro-benchmarks of signing and wire conversion are in `benches/crypto.rs`.
 //!
-//! What is measured, and why:
+//! 1. **Crypto ceiling**: signs/s and verifies/s of the compiled backend over a realistic
+//!    content to sign, each timed for half a second. Every call costs two signs and two
+//!    verifies, all in this process (the emulator runs here too), so these rates bound
+//!    the end-to-end rates; the report compares both paths with that ceiling.
+//! 2. **End to end**: `SendPaymentResult` through a real tonic client → the sidecar
+//!    ([`grpc::serve`] on `127.0.0.1:0`) → the emulator (on `127.0.0.1:0`), at
+//!    concurrency 1 and 32; calls/s and latency p50/p99. The baseline makes as many calls
+//!    straight to the emulator with [`AntomClient::send_payment_result`] (same signing and
+//!    verification, no gRPC hop); the two paths alternate in [`ROUNDS`] rounds, so the
+//!    sidecar/direct ratio shows what the gRPC hop costs.
+//! 3. **Memory**: peak RSS of the process (`VmHWM`), emulator's in-memory logs included.
 //!
-//! 1. **Crypto**: RSA-2048 PKCS#1 v1.5 SHA-256 signs/s and verifies/s of the compiled
-//!    backend ([`antom_sidecar::signing::BACKEND`]) on one thread, over a realistic
-//!    content to sign (a full payment's wire body behind the request line and headers).
-//!    Every call costs two signs and two verifies (request and response), all in this
-//!    process since the emulator runs here too, so these rates set a ceiling on the
-//!    end-to-end rates; the report prints that ceiling.
-//! 2. **Wire conversion**: [`PaymentResult::to_wire`] per second for a payment with
-//!    every field set: the JSON the sidecar builds for each call.
-//! 3. **End to end**: `SendPaymentResult` through a real tonic client → the sidecar
-//!    ([`server::run`] on `127.0.0.1:0`) → the emulator ([`Emulator::run`] on
-//!    `127.0.0.1:0`), at concurrency 1 and 32, each worker with its own clone of the
-//!    client; calls/s and latency p50/p99. Each phase is bounded by time and by count,
-//!    and split into rounds that alternate with the baseline's (see [`ROUNDS`]).
-//! 4. **Baseline**: the same number of calls made straight to the emulator with
-//!    [`AntomClient::send_payment_result`] (same signing, same verification, no gRPC
-//!    hop) at the same concurrency, round by round. The ratio sidecar/direct shows what the gRPC hop
-//!    (protobuf, HTTP/2, validation, one more task) costs.
-//! 5. **Memory**: the peak RSS of the whole process (`VmHWM`), which includes the
-//!    emulator's in-memory logs (the most recent 10,000 requests, accepted and all).
-//!
-//! Client, sidecar and emulator share one multi-thread tokio runtime (one worker per
-//! available CPU) and therefore the same cores: absolute end-to-end rates understate a
-//! sidecar whose upstream signs on other machines, while the sidecar/direct ratio is a
-//! like-for-like comparison. Every call is one HTTP attempt (retries are off), so a
-//! failure is reported instead of being hidden in the latency; any failure makes the
-//! benchmark exit with an error.
+//! Client, sidecar and emulator share one tokio runtime (a worker per CPU) and so the
+//! same cores. Every call is one HTTP attempt (no retries), so a failure is reported
+//! rather than hidden in the latency, and any failure makes the benchmark exit non-zero.
+
+mod common;
 
 use std::{
     hint::black_box,
-    net::SocketAddr,
     process::ExitCode,
     sync::{
         Arc,
         atomic::{AtomicU64, Ordering},
     },
-    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+    time::{Duration, Instant},
 };
 
 use antom_sidecar::{
-    antom::{AntomClient, Auth, Endpoint, PAYMENT_RESULT_PATH, RetryPolicy, Settings},
-    emulator::{Emulator, EmulatorConfig},
-    keys::GeneratedKeyPair,
+    antom::AntomClient,
+    emulator::{Emulator, KeyPairs},
+    grpc,
     payment::PaymentResult,
-    pb::{self, risk_service_client::RiskServiceClient},
-    server::{self, Listener},
-    signing::{self, content_to_sign},
+    pb::risk_service_client::RiskServiceClient,
+    server::{Drained, Listener},
+    signing,
 };
-use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+use tokio::{net::TcpListener, sync::oneshot};
 use tonic::transport::Channel;
-
-/// `Client-Id` of the benchmark's merchant.
-const CLIENT_ID: &str = "SANDBOX_5YBZ1A2Y2JAB04567";
 
 /// Concurrency levels of the end-to-end phases.
 const CONCURRENCY: [usize; 2] = [1, 32];
@@ -63,14 +49,19 @@ const CONCURRENCY: [usize; 2] = [1, 32];
 /// paths spreads a noisy neighbour's load over both instead of skewing their ratio.
 const ROUNDS: u32 = 3;
 
-/// How long (and how many calls) each part of the benchmark runs.
+/// Time spent signing, then the same verifying, to measure the crypto ceiling.
+const CRYPTO_TIME: Duration = Duration::from_millis(500);
+
+/// Time limit of a warm-up (4 calls per worker, outside the measurement).
+const WARM_UP: Duration = Duration::from_secs(2);
+
+/// How long the sidecar may drain at the end.
+const SIDECAR_GRACE: Duration = Duration::from_secs(1);
+
+/// How long (and how many calls) the end-to-end phases run.
 struct Budget {
     /// Name of the mode, for the report.
     name: &'static str,
-    /// Time spent signing, then the same verifying.
-    crypto: Duration,
-    /// Time spent converting to wire JSON.
-    wire: Duration,
     /// Time limit of the sidecar calls at one concurrency (split over [`ROUNDS`]).
     e2e: Duration,
     /// Count limit of the sidecar calls at one concurrency (split over [`ROUNDS`]); each
@@ -80,23 +71,19 @@ struct Budget {
 
 const FULL: Budget = Budget {
     name: "full",
-    crypto: Duration::from_secs(2),
-    wire: Duration::from_secs(1),
     e2e: Duration::from_secs(3),
     max_calls: 50_000,
 };
 
 const QUICK: Budget = Budget {
     name: "quick",
-    crypto: Duration::from_millis(500),
-    wire: Duration::from_millis(250),
     e2e: Duration::from_secs(1),
     max_calls: 10_000,
 };
 
 fn main() -> ExitCode {
-    // `cargo bench` passes `--bench`; `--quick` is ours; anything else is refused so
-    // that a typo does not silently run the long mode.
+    // `cargo bench` passes `--bench`; anything but `--quick` is refused, so that a typo
+    // does not silently run the long mode.
     let mut quick = false;
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
@@ -111,66 +98,47 @@ fn main() -> ExitCode {
     let budget = if quick { &QUICK } else { &FULL };
     let started = Instant::now();
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-
     let features = if cfg!(feature = "rsa-backend") {
         " --features rsa-backend"
     } else {
         ""
     };
-    let quick_arg = if quick { " -- --quick" } else { "" };
     println!("antom-sidecar throughput report");
-    println!("reproduce: cargo bench --bench throughput{features}{quick_arg}");
     println!(
-        "mode: {} (crypto {:.2} s per operation, wire {:.2} s, end to end {:.2} s and at most \
-         {} sidecar calls per concurrency)",
+        "reproduce: cargo bench --bench throughput{features}{}",
+        if quick { " -- --quick" } else { "" }
+    );
+    println!(
+        "mode: {} ({:.1} s and at most {} sidecar calls per concurrency); crypto backend: {}",
         budget.name,
-        budget.crypto.as_secs_f64(),
-        budget.wire.as_secs_f64(),
         budget.e2e.as_secs_f64(),
         budget.max_calls,
+        signing::BACKEND
     );
-    println!("crypto backend: {}", signing::BACKEND);
-    println!(
-        "CPUs available: {cpus}; tokio multi-thread runtime with {cpus} workers shared by \
-         client, sidecar and emulator"
-    );
+    println!("CPUs: {cpus}, one tokio worker each, shared by client, sidecar and emulator");
 
-    let merchant = GeneratedKeyPair::generate();
-    let antom = GeneratedKeyPair::generate();
-    let payment = PaymentResult::try_from(full_request("bench-c32-0000012345"))
-        .expect("the benchmark's full request is valid");
-
-    let crypto = bench_crypto(budget, &merchant, &payment);
-    bench_wire(budget, &payment);
-
+    let keys = KeyPairs::generate();
+    let ceiling = crypto_ceiling(&keys, cpus);
     let rss_before_servers = peak_rss_kib();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(cpus)
         .enable_all()
         .build()
         .expect("a tokio runtime starts");
-    let failures = runtime.block_on(bench_end_to_end(budget, &merchant, &antom, &crypto, cpus));
+    let failures = runtime.block_on(end_to_end(budget, &keys, ceiling));
     runtime.shutdown_timeout(Duration::from_secs(2));
 
-    println!();
-    println!("5. Memory");
+    println!("\n3. Memory");
     match (rss_before_servers, peak_rss_kib()) {
-        (Some(before), Some(peak)) => {
-            println!(
-                "   peak RSS (VmHWM) of the process: {} ({peak} kB)",
-                mib(peak)
-            );
-            println!(
-                "   peak before the servers started (sections 1 and 2): {}; the difference is \
-                 client, sidecar, emulator and the emulator's in-memory logs (the most \
-                 recent 10,000 requests)",
-                mib(before)
-            );
-        }
+        (Some(before), Some(peak)) => println!(
+            "   peak RSS (VmHWM): {} ({peak} kB); {} before the servers started, the rest is \
+             client, sidecar, emulator and the emulator's logs (last 10,000 requests)",
+            mib(peak),
+            mib(before)
+        ),
         _ => println!("   peak RSS: unavailable (no VmHWM in /proc/self/status)"),
     }
-    println!();
-    println!("total run time: {:.1} s", started.elapsed().as_secs_f64());
+    println!("\ntotal run time: {:.1} s", started.elapsed().as_secs_f64());
     if failures > 0 {
         eprintln!("{failures} call(s) failed: the end-to-end figures are not trustworthy");
         return ExitCode::FAILURE;
@@ -178,437 +146,207 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// A request with every field set, values shaped like real ones.
-fn full_request(id: &str) -> pb::SendPaymentResultRequest {
-    pb::SendPaymentResultRequest {
-        reference_transaction_id: id.into(),
-        payment_status: pb::PaymentStatus::Fail.into(),
-        authorization_error: Some(pb::AuthorizationError {
-            error_code: "05".into(),
-            error_message: "Do not honour".into(),
-        }),
-        card_verification_result: Some(pb::CardVerificationResult {
-            authentication_type: pb::AuthenticationType::AuthenticationType3d.into(),
-            authentication_method: "OTP".into(),
-            cvv_result: "Y".into(),
-            avs_result: "A".into(),
-            authorization_code: "10000".into(),
-            three_ds_result: Some(pb::ThreeDsResult {
-                three_ds_version: "2.2.0".into(),
-                three_ds_interaction_mode: pb::ThreeDsInteractionMode::Challenged.into(),
-                eci: "05".into(),
-                cavv: "AAABBEg0VhI0VniQEjRWAAAAAAA=".into(),
-            }),
-        }),
-        payment_method_provider: "MASTERCARD".into(),
-    }
-}
-
-/// Operations done in a measured span.
-struct Rate {
-    ops: u64,
-    elapsed: Duration,
-}
-
-impl Rate {
-    fn per_sec(&self) -> f64 {
-        self.ops as f64 / self.elapsed.as_secs_f64()
-    }
-
-    fn micros_per_op(&self) -> f64 {
-        self.elapsed.as_secs_f64() * 1e6 / self.ops as f64
-    }
-
-    fn line(&self, name: &str) -> String {
-        format!(
-            "   {name:<8} {:>12.1} /s   {:>10.3} µs/op   ({} ops in {:.2} s)",
-            self.per_sec(),
-            self.micros_per_op(),
-            self.ops,
-            self.elapsed.as_secs_f64()
-        )
-    }
-}
-
-/// Runs `op` for at least `budget`, reading the clock every `batch` operations (so that
-/// fast operations are not dominated by the clock).
-fn run_for(budget: Duration, batch: u64, mut op: impl FnMut()) -> Rate {
-    let start = Instant::now();
-    let mut ops = 0;
-    loop {
-        for _ in 0..batch {
-            op();
-        }
-        ops += batch;
-        let elapsed = start.elapsed();
-        if elapsed >= budget {
-            return Rate { ops, elapsed };
-        }
-    }
-}
-
-/// Section 1: signs/s and verifies/s; returns both rates for the ceiling estimate.
-fn bench_crypto(budget: &Budget, merchant: &GeneratedKeyPair, payment: &PaymentResult) -> Crypto {
-    let key = merchant.signing_key();
-    let public = merchant.verifying_key();
-    let time = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_millis()
-        .to_string();
-    let content = content_to_sign(
-        "POST",
-        PAYMENT_RESULT_PATH,
-        CLIENT_ID,
-        &time,
-        &payment.to_wire(),
-    );
+/// Section 1: calls/s the process could sustain if RSA were all it did (the sidecar
+/// signs, the emulator verifies and signs its answer, the sidecar verifies).
+fn crypto_ceiling(keys: &KeyPairs, cpus: usize) -> f64 {
+    let (key, public) = (keys.merchant.signing_key(), keys.merchant.verifying_key());
+    let content = common::content_to_sign();
     let signature = key.sign_raw(&content);
-    assert!(
-        public.verify_raw(&content, &signature),
-        "a fresh signature verifies with its own public key"
-    );
-    // Warm caches (and any lazy precomputation) outside the measurement.
-    for _ in 0..5 {
-        black_box(key.sign_raw(black_box(&content)));
-        black_box(public.verify_raw(black_box(&content), black_box(&signature)));
-    }
-
-    println!();
+    let sign = per_sec(|| drop(black_box(key.sign_raw(black_box(&content)))));
+    let verify = per_sec(|| {
+        let ok = public.verify_raw(black_box(&content), black_box(&signature));
+        assert!(ok, "the signature verifies");
+    });
+    let ceiling = cpus as f64 / (2.0 / sign + 2.0 / verify);
     println!(
-        "1. Crypto: RSA-2048 PKCS#1 v1.5 SHA-256, {}, one thread, {}-byte content to sign",
-        signing::BACKEND,
+        "\n1. Crypto ceiling ({} bytes to sign, one thread)",
         content.len()
     );
-    let sign = run_for(budget.crypto, 1, || {
-        black_box(key.sign_raw(black_box(&content)));
-    });
-    println!("{}", sign.line("sign"));
-    let verify = run_for(budget.crypto, 1, || {
-        let ok = public.verify_raw(black_box(&content), black_box(&signature));
-        assert!(black_box(ok), "the signature keeps verifying");
-    });
-    println!("{}", verify.line("verify"));
-    println!(
-        "   ratio verify/sign: {:.1}",
-        verify.per_sec() / sign.per_sec()
-    );
-    Crypto {
-        sign_per_sec: sign.per_sec(),
-        verify_per_sec: verify.per_sec(),
+    println!("   sign {sign:.0}/s, verify {verify:.0}/s");
+    println!("   ceiling: {ceiling:.0} calls/s (2 signs + 2 verifies per call on {cpus} CPUs)");
+    ceiling
+}
+
+/// Runs `op` for [`CRYPTO_TIME`]; operations per second.
+fn per_sec(mut op: impl FnMut()) -> f64 {
+    let start = Instant::now();
+    let mut ops = 0u32;
+    while start.elapsed() < CRYPTO_TIME {
+        op();
+        ops += 1;
     }
-}
-
-/// The crypto rates measured in section 1.
-struct Crypto {
-    sign_per_sec: f64,
-    verify_per_sec: f64,
-}
-
-impl Crypto {
-    /// Calls/s the process could sustain if RSA were all it did: each call is signed by
-    /// the sidecar, verified and answered signed by the emulator, verified by the sidecar.
-    fn ceiling(&self, cpus: usize) -> f64 {
-        let seconds_per_call = 2.0 / self.sign_per_sec + 2.0 / self.verify_per_sec;
-        cpus as f64 / seconds_per_call
-    }
-}
-
-/// Section 2: `to_wire` of a full payment.
-fn bench_wire(budget: &Budget, payment: &PaymentResult) {
-    let bytes = payment.to_wire().len();
-    println!();
-    println!("2. Wire conversion: PaymentResult::to_wire, every field set, {bytes} bytes of JSON");
-    let wire = run_for(budget.wire, 1024, || {
-        black_box(black_box(payment).to_wire());
-    });
-    println!("{}", wire.line("to_wire"));
+    f64::from(ops) / start.elapsed().as_secs_f64()
 }
 
 /// A way to make one `SendPaymentResult` call; cloned once per worker.
 #[derive(Clone)]
 enum Caller {
     /// Through the sidecar over gRPC.
-    Sidecar {
-        client: RiskServiceClient<Channel>,
-        template: Arc<pb::SendPaymentResultRequest>,
-    },
+    Sidecar(RiskServiceClient<Channel>),
     /// Straight to the emulator with the crate's Antom client.
-    Direct {
-        client: Arc<AntomClient>,
-        template: Arc<PaymentResult>,
-    },
+    Direct(Arc<AntomClient>, PaymentResult),
 }
 
 impl Caller {
-    /// One call with `id` as `reference_transaction_id`; `Err` says why it did not
-    /// end in a verified SUCCESS.
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Sidecar(..) => "sidecar",
+            Self::Direct(..) => "direct",
+        }
+    }
+
+    /// One call of the full payment with `id` as `reference_transaction_id`; `Err` says
+    /// why it did not end in a verified SUCCESS.
     async fn call(&mut self, id: String) -> Result<(), String> {
         match self {
-            Self::Sidecar { client, template } => {
-                let mut request = (**template).clone();
-                request.reference_transaction_id = id;
+            Self::Sidecar(client) => {
                 let response = client
-                    .send_payment_result(request)
+                    .send_payment_result(common::full_request(&id))
                     .await
-                    .map_err(|s| format!("gRPC {:?}: {}", s.code(), s.message()))?
-                    .into_inner();
-                if response.result_code == "SUCCESS" {
-                    Ok(())
-                } else {
-                    Err(format!("result code {}", response.result_code))
+                    .map_err(|s| format!("gRPC {:?}: {}", s.code(), s.message()))?;
+                match response.into_inner().result_code.as_str() {
+                    "SUCCESS" => Ok(()),
+                    other => Err(format!("result code {other}")),
                 }
             }
-            Self::Direct { client, template } => {
-                let mut payment = (**template).clone();
-                payment.reference_transaction_id = id;
-                client
-                    .send_payment_result(&payment, None)
-                    .await
-                    .map(drop)
-                    .map_err(|e| e.to_string())
+            Self::Direct(client, template) => {
+                let payment = PaymentResult {
+                    reference_transaction_id: id,
+                    ..template.clone()
+                };
+                let result = client.send_payment_result(&payment, None).await;
+                result.map(drop).map_err(|e| e.to_string())
             }
         }
     }
 }
 
-/// What one phase did.
+/// What one phase, one worker or several rounds did.
 #[derive(Default)]
 struct Phase {
-    /// Successful calls.
-    calls: u64,
     failures: u64,
     first_failure: Option<String>,
     elapsed: Duration,
-    /// Latency of each successful call, sorted.
+    /// Latency of each successful call, sorted once merged.
     latencies: Vec<Duration>,
 }
 
 impl Phase {
+    /// Successful calls per second.
     fn per_sec(&self) -> f64 {
-        self.calls as f64 / self.elapsed.as_secs_f64()
+        self.latencies.len() as f64 / self.elapsed.as_secs_f64()
     }
 
-    /// Adds the calls and time of another round of the same path.
+    /// Adds the calls and time of another worker or round of the same path.
     fn absorb(&mut self, other: Phase) {
-        self.calls += other.calls;
         self.failures += other.failures;
-        if self.first_failure.is_none() {
-            self.first_failure = other.first_failure;
-        }
+        self.first_failure = self.first_failure.take().or(other.first_failure);
         self.elapsed += other.elapsed;
         self.latencies.extend(other.latencies);
         self.latencies.sort_unstable();
     }
 
+    /// Prints the first failure, if any, under `what`; returns the number of failures.
+    fn report_failures(&self, what: &str) -> u64 {
+        if let Some(e) = &self.first_failure {
+            println!("   {what}: {} failure(s), first: {e}", self.failures);
+        }
+        self.failures
+    }
+
     /// Nearest-rank percentile, `p` in (0, 1].
     fn percentile(&self, p: f64) -> Option<Duration> {
         let n = self.latencies.len();
-        if n == 0 {
-            return None;
-        }
         let rank = (p * n as f64).ceil() as usize;
-        Some(self.latencies[rank.clamp(1, n) - 1])
+        (n > 0).then(|| self.latencies[rank.clamp(1, n) - 1])
     }
 
     fn row(&self, path: &str, concurrency: usize) -> String {
-        let ms = |d: Option<Duration>| {
-            d.map_or("-".to_owned(), |d| format!("{:.3}", d.as_secs_f64() * 1e3))
+        let ms = |p| {
+            let d = self.percentile(p);
+            d.map_or("-".into(), |d| format!("{:.3}", d.as_secs_f64() * 1e3))
         };
         format!(
             "   {path:<8} {concurrency:>4} {:>8} {:>7.2} {:>10.1} {:>9} {:>9} {:>8}",
-            self.calls,
+            self.latencies.len(),
             self.elapsed.as_secs_f64(),
             self.per_sec(),
-            ms(self.percentile(0.50)),
-            ms(self.percentile(0.99)),
+            ms(0.50),
+            ms(0.99),
             self.failures,
         )
     }
 }
 
 /// Runs calls on `concurrency` workers until `limit` has passed or `max_calls` calls
-/// have started, whichever comes first. IDs are `bench-<label>-<n>`, unique per label.
+/// have started, whichever comes first. IDs are `bench-<path>-<tag>-<n>`.
 async fn run_phase(
     caller: &Caller,
-    label: &str,
+    tag: &str,
     concurrency: usize,
     limit: Duration,
     max_calls: u64,
 ) -> Phase {
-    #[derive(Default)]
-    struct Worker {
-        latencies: Vec<Duration>,
-        failures: u64,
-        first_failure: Option<String>,
-    }
-
     let next = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
-    let end = start + limit;
-    let workers: Vec<JoinHandle<Worker>> = (0..concurrency)
+    let prefix = format!("bench-{}-{tag}", caller.name());
+    let workers: Vec<_> = (0..concurrency)
         .map(|_| {
-            let mut caller = caller.clone();
-            let next = next.clone();
-            let label = label.to_owned();
+            let (mut caller, next, prefix) = (caller.clone(), next.clone(), prefix.clone());
             tokio::spawn(async move {
-                let mut w = Worker::default();
-                while Instant::now() < end {
+                let mut worker = Phase::default();
+                while start.elapsed() < limit {
                     let n = next.fetch_add(1, Ordering::Relaxed);
                     if n >= max_calls {
                         break;
                     }
-                    let id = format!("bench-{label}-{n:010}");
                     let sent = Instant::now();
-                    match caller.call(id).await {
-                        Ok(()) => w.latencies.push(sent.elapsed()),
+                    match caller.call(format!("{prefix}-{n:010}")).await {
+                        Ok(()) => worker.latencies.push(sent.elapsed()),
                         Err(e) => {
-                            w.failures += 1;
-                            w.first_failure.get_or_insert(e);
+                            worker.failures += 1;
+                            worker.first_failure.get_or_insert(e);
                         }
                     }
                 }
-                w
+                worker
             })
         })
         .collect();
     let mut phase = Phase::default();
     for worker in workers {
-        let w = worker.await.expect("a benchmark worker does not panic");
-        phase.latencies.extend(w.latencies);
-        phase.failures += w.failures;
-        if phase.first_failure.is_none() {
-            phase.first_failure = w.first_failure;
-        }
+        phase.absorb(worker.await.expect("a benchmark worker does not panic"));
     }
     phase.elapsed = start.elapsed();
-    phase.calls = phase.latencies.len() as u64;
-    phase.latencies.sort_unstable();
     phase
 }
 
-/// Opens the connections a phase at `concurrency` will use, outside the measurement.
-async fn warm_up(caller: &Caller, label: &str, concurrency: usize) -> u64 {
-    let warm = run_phase(
-        caller,
-        &format!("warm-{label}"),
-        concurrency,
-        Duration::from_secs(2),
-        concurrency as u64 * 4,
-    )
-    .await;
-    if let Some(e) = &warm.first_failure {
-        println!(
-            "   warm-up {label}: {} failure(s), first: {e}",
-            warm.failures
-        );
-    }
-    warm.failures
-}
-
-/// Sidecar settings pointed at the emulator, like a production configuration but with
-/// a single attempt per call.
-fn settings(
-    emulator: SocketAddr,
-    merchant: &GeneratedKeyPair,
-    antom: &GeneratedKeyPair,
-) -> Settings {
-    Settings {
-        endpoint: Endpoint::base_url(&format!("http://{emulator}"), false)
-            .expect("a loopback http:// origin is a valid endpoint"),
-        client_id: CLIENT_ID.into(),
-        auth: Auth::Signature {
-            key: merchant.signing_key(),
-            key_version: "1".into(),
-        },
-        antom_public_key: antom.verifying_key(),
-        retry: RetryPolicy {
-            max_attempts: 1,
-            ..RetryPolicy::default()
-        },
-        connect_timeout: Duration::from_secs(2),
-        request_timeout: Duration::from_secs(10),
-        extra_roots_pem: None,
-    }
-}
-
-/// Sections 3 and 4; returns how many calls failed.
-async fn bench_end_to_end(
-    budget: &Budget,
-    merchant: &GeneratedKeyPair,
-    antom: &GeneratedKeyPair,
-    crypto: &Crypto,
-    cpus: usize,
-) -> u64 {
-    // The emulator, as Antom would be for this merchant.
-    let emulator_listener = TcpListener::bind("127.0.0.1:0")
+/// Section 2; returns how many calls failed, warm-ups included.
+async fn end_to_end(budget: &Budget, keys: &KeyPairs, ceiling: f64) -> u64 {
+    let emulator = Emulator::new(keys.emulator_config())
+        .spawn(([127, 0, 0, 1], 0).into())
         .await
-        .expect("bind the emulator to 127.0.0.1:0");
-    let emulator_addr = emulator_listener
-        .local_addr()
-        .expect("the emulator's listener has an address");
-    let emulator = Emulator::new(EmulatorConfig {
-        merchant_public_key: merchant.verifying_key(),
-        antom_private_key: antom.signing_key(),
-        api_key: None,
-    });
-    let (stop_emulator, emulator_stopped) = oneshot::channel::<()>();
-    let emulator_task = tokio::spawn(emulator.clone().run(emulator_listener, async {
-        let _ = emulator_stopped.await;
-    }));
-
-    // The sidecar, and a gRPC client connected to it.
-    let sidecar_listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind the sidecar to 127.0.0.1:0");
-    let sidecar_addr = sidecar_listener
-        .local_addr()
-        .expect("the sidecar's listener has an address");
-    let sidecar_client = AntomClient::new(settings(emulator_addr, merchant, antom))
-        .expect("the sidecar's Antom client builds");
-    let (stop_sidecar, sidecar_stopped) = oneshot::channel::<()>();
-    let sidecar_task = tokio::spawn(server::run(
-        Listener::Tcp(sidecar_listener),
-        Arc::new(sidecar_client),
-        async {
-            let _ = sidecar_stopped.await;
-        },
-        Duration::from_secs(1),
-    ));
-    let channel = Channel::from_shared(format!("http://{sidecar_addr}"))
-        .expect("a socket address makes a valid URI")
-        .connect()
-        .await
-        .expect("connect to the sidecar");
-
-    let request = full_request("replaced-per-call");
-    let sidecar = Caller::Sidecar {
-        client: RiskServiceClient::new(channel),
-        template: Arc::new(request.clone()),
+        .expect("the emulator binds 127.0.0.1:0");
+    let client = || {
+        let settings = keys.client_settings(emulator.endpoint(), common::CLIENT_ID);
+        let client = AntomClient::new(settings.max_attempts(1).build());
+        Arc::new(client.expect("the Antom client builds"))
     };
-    let direct = Caller::Direct {
-        client: Arc::new(
-            AntomClient::new(settings(emulator_addr, merchant, antom))
-                .expect("the direct Antom client builds"),
-        ),
-        template: Arc::new(
-            PaymentResult::try_from(request).expect("the benchmark's full request is valid"),
-        ),
-    };
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let sidecar_url = format!("http://{}", listener.local_addr().expect("an address"));
+    let (stop_sidecar, stopped) = oneshot::channel::<()>();
+    let stopped = async move { stopped.await.unwrap_or_default() };
+    let serve = grpc::serve(Listener::Tcp(listener), client(), stopped, SIDECAR_GRACE);
+    let sidecar_task = tokio::spawn(serve);
+    let channel = Channel::from_shared(sidecar_url).expect("a valid URI");
+    let channel = channel.connect().await.expect("connect to the sidecar");
+    let sidecar = Caller::Sidecar(RiskServiceClient::new(channel));
+    let direct = Caller::Direct(client(), common::full_payment());
 
-    println!();
-    println!("3./4. End to end: SendPaymentResult, full payment, unique IDs, one attempt per call");
-    println!(
-        "   sidecar = tonic client -> sidecar (gRPC, 127.0.0.1) -> emulator (HTTP/1.1, 127.0.0.1)"
-    );
-    println!(
-        "   direct  = AntomClient::send_payment_result -> emulator: the same number of calls, \
-         no gRPC hop"
-    );
-    println!(
-        "   {ROUNDS} alternating rounds per concurrency (sidecar, then direct with the same \
-         count); secs = measured time summed over the rounds"
-    );
+    println!("\n2. End to end: SendPaymentResult, full payment, unique IDs, one attempt per call");
+    println!("   sidecar = tonic client -> sidecar (gRPC) -> emulator (HTTP/1.1), on 127.0.0.1");
+    println!("   direct  = AntomClient::send_payment_result -> emulator, as many calls");
+    println!("   {ROUNDS} alternating rounds per concurrency; secs = the rounds' time summed");
     println!(
         "   {:<8} {:>4} {:>8} {:>7} {:>10} {:>9} {:>9} {:>8}",
         "path", "conc", "calls", "secs", "calls/s", "p50 ms", "p99 ms", "failures"
@@ -616,111 +354,72 @@ async fn bench_end_to_end(
     let mut failures = 0;
     let mut summary = Vec::new();
     for concurrency in CONCURRENCY {
-        failures += warm_up(&sidecar, &format!("sidecar-c{concurrency}"), concurrency).await;
-        failures += warm_up(&direct, &format!("direct-c{concurrency}"), concurrency).await;
-        let mut via_sidecar = Phase::default();
-        let mut direct_phase = Phase::default();
+        // Warm-up: opens the connections this concurrency uses, outside the measurement.
+        for caller in [&sidecar, &direct] {
+            let (tag, warm_calls) = (format!("warm-c{concurrency}"), concurrency as u64 * 4);
+            let warm = run_phase(caller, &tag, concurrency, WARM_UP, warm_calls).await;
+            failures += warm.report_failures(&format!("{} {tag}", caller.name()));
+        }
+        let (mut via_sidecar, mut via_direct) = (Phase::default(), Phase::default());
         let mut direct_cut_short = false;
         for round in 0..ROUNDS {
-            let s = run_phase(
-                &sidecar,
-                &format!("sidecar-c{concurrency}-r{round}"),
-                concurrency,
-                budget.e2e / ROUNDS,
-                budget.max_calls / u64::from(ROUNDS),
-            )
-            .await;
-            // Same count; the time limit is only a safety net (direct should be faster).
-            let target = s.calls;
-            let d = run_phase(
-                &direct,
-                &format!("direct-c{concurrency}-r{round}"),
-                concurrency,
-                budget.e2e * 2 / ROUNDS,
-                target,
-            )
-            .await;
-            direct_cut_short |= d.calls + d.failures < target;
+            let tag = format!("c{concurrency}-r{round}");
+            let (limit, count) = (budget.e2e / ROUNDS, budget.max_calls / u64::from(ROUNDS));
+            let s = run_phase(&sidecar, &tag, concurrency, limit, count).await;
+            // The same count; the (doubled) time limit is only a safety net.
+            let target = s.latencies.len() as u64;
+            let d = run_phase(&direct, &tag, concurrency, limit * 2, target).await;
+            direct_cut_short |= d.latencies.len() as u64 + d.failures < target;
             via_sidecar.absorb(s);
-            direct_phase.absorb(d);
+            via_direct.absorb(d);
         }
         println!("{}", via_sidecar.row("sidecar", concurrency));
-        println!("{}", direct_phase.row("direct", concurrency));
+        println!("{}", via_direct.row("direct", concurrency));
         if direct_cut_short {
-            println!(
-                "   (direct stopped at its safety time limit before making as many calls as \
-                 the sidecar)"
-            );
+            println!("   (direct hit its safety time limit before matching the sidecar's count)");
         }
-        for (path, phase) in [("sidecar", &via_sidecar), ("direct", &direct_phase)] {
-            if let Some(e) = &phase.first_failure {
-                println!(
-                    "   {path} c{concurrency}: {} failure(s), first: {e}",
-                    phase.failures
-                );
-            }
-            failures += phase.failures;
-        }
-        summary.push((concurrency, via_sidecar, direct_phase));
+        failures += via_sidecar.report_failures(&format!("sidecar c{concurrency}"));
+        failures += via_direct.report_failures(&format!("direct c{concurrency}"));
+        summary.push((concurrency, via_sidecar, via_direct));
     }
 
     println!();
-    let ceiling = crypto.ceiling(cpus);
-    println!(
-        "   crypto ceiling: {ceiling:.1} calls/s (2 signs + 2 verifies per call on {cpus} CPU(s), \
-         from section 1)"
-    );
-    for (concurrency, via_sidecar, direct_phase) in &summary {
+    for (concurrency, s, d) in &summary {
         println!(
-            "   concurrency {concurrency:>2}: ratio sidecar/direct calls/s = {:.3}   \
-             ratio sidecar/crypto ceiling = {:.3}   ratio direct/crypto ceiling = {:.3}",
-            via_sidecar.per_sec() / direct_phase.per_sec(),
-            via_sidecar.per_sec() / ceiling,
-            direct_phase.per_sec() / ceiling,
+            "   concurrency {concurrency:>2}: sidecar/direct calls/s = {:.3}   sidecar/ceiling \
+             = {:.3}   direct/ceiling = {:.3}",
+            s.per_sec() / d.per_sec(),
+            s.per_sec() / ceiling,
+            d.per_sec() / ceiling,
         );
-        if let (Some(s), Some(d)) = (via_sidecar.percentile(0.5), direct_phase.percentile(0.5)) {
-            let hop = s.as_secs_f64() - d.as_secs_f64();
-            println!(
-                "                   gRPC hop at p50 (sidecar p50 - direct p50) = {:+.3} ms",
-                hop * 1e3
-            );
+        if let (Some(s), Some(d)) = (s.percentile(0.5), d.percentile(0.5)) {
+            let hop = (s.as_secs_f64() - d.as_secs_f64()) * 1e3;
+            println!("                   gRPC hop at p50 (sidecar - direct) = {hop:+.3} ms");
         }
     }
-    // A borrow rather than `received().len()`: a clone of the records would inflate
-    // the peak RSS reported below.
+    // A borrow, not `received().len()`: a copy of the logs would inflate the peak RSS.
     let arrived = emulator.watch_requests().borrow().total;
-    println!("   emulator received {arrived} payment requests in all (warm-ups included)");
+    println!("   the emulator received {arrived} payment requests (warm-ups included)");
 
-    // Shut down: clients first, so that the servers have no connection to drain.
+    // Clients first, so that the servers have no connection to drain.
     drop((sidecar, direct));
     let _ = stop_sidecar.send(());
-    match tokio::time::timeout(Duration::from_secs(3), sidecar_task).await {
-        Ok(Ok(Ok(()))) => {}
+    match tokio::time::timeout(SIDECAR_GRACE * 3, sidecar_task).await {
+        Ok(Ok(Ok(Drained::Complete))) => {}
+        Ok(Ok(Ok(drained))) => println!("   sidecar drain: {drained:?}"),
         Ok(Ok(Err(e))) => println!("   sidecar stopped with an error: {e}"),
         Ok(Err(e)) => println!("   sidecar task failed: {e}"),
-        Err(_) => println!("   sidecar did not stop within 3 s"),
+        Err(_) => println!("   sidecar did not stop in time"),
     }
-    let _ = stop_emulator.send(());
-    match tokio::time::timeout(Duration::from_secs(3), emulator_task).await {
-        Ok(Ok(Ok(()))) => {}
-        Ok(Ok(Err(e))) => println!("   emulator stopped with an error: {e}"),
-        Ok(Err(e)) => println!("   emulator task failed: {e}"),
-        Err(_) => println!("   emulator did not stop within 3 s"),
-    }
+    emulator.shutdown().await;
     failures
 }
 
 /// Peak resident set size of this process in kB, from `VmHWM` in `/proc/self/status`.
 fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))?
-        .trim()
-        .strip_suffix("kB")?
-        .trim()
-        .parse()
-        .ok()
+    let line = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    line.trim().strip_suffix("kB")?.trim().parse().ok()
 }
 
 /// `kib` as MiB, one decimal.

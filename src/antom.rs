@@ -4,6 +4,7 @@
 mod endpoint;
 mod response;
 mod retry;
+mod settings;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -18,72 +19,18 @@ pub use endpoint::{
 };
 pub use response::{AntomResult, ResultStatus};
 pub use retry::RetryPolicy;
+pub use settings::{
+    Auth, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT, Settings,
+    SettingsBuilder,
+};
 
 use crate::{
     payment::PaymentResult,
-    secret::Secret,
     signing::{SigningKey, VerifyingKey, content_to_sign, signature_header},
 };
 
 /// `User-Agent` of every request.
 pub const USER_AGENT_VALUE: &str = concat!("antom-sidecar/", env!("CARGO_PKG_VERSION"));
-
-/// How requests prove who sent them.
-#[derive(Debug)]
-pub enum Auth {
-    /// RSA signature with the merchant's private key (`Signature` header).
-    Signature {
-        /// The merchant's private key.
-        key: SigningKey,
-        /// `keyVersion` in the header: which of the merchant's keys this is.
-        key_version: String,
-    },
-    /// `Authorization: Bearer <key>` instead of a signature.
-    ApiKey(Secret),
-}
-
-/// Everything the client needs; built by `config`, or by tests directly.
-#[derive(Debug)]
-pub struct Settings {
-    /// Where to send.
-    pub endpoint: Endpoint,
-    /// `Client-Id`.
-    pub client_id: String,
-    /// Signature or API key.
-    pub auth: Auth,
-    /// Antom's public key, to verify responses.
-    pub antom_public_key: VerifyingKey,
-    /// Retry policy.
-    pub retry: RetryPolicy,
-    /// TCP + TLS connect timeout.
-    pub connect_timeout: Duration,
-    /// Timeout of one attempt (request sent to body read).
-    pub request_timeout: Duration,
-    /// Extra trust roots (PEM), added to the system's.
-    pub extra_roots_pem: Option<Vec<u8>>,
-}
-
-impl Settings {
-    /// Settings with the default retry policy and timeouts (those of `serve`'s flags)
-    /// and the system's trust roots.
-    pub fn new(
-        endpoint: Endpoint,
-        client_id: impl Into<String>,
-        auth: Auth,
-        antom_public_key: VerifyingKey,
-    ) -> Self {
-        Self {
-            endpoint,
-            client_id: client_id.into(),
-            auth,
-            antom_public_key,
-            retry: RetryPolicy::default(),
-            connect_timeout: Duration::from_secs(3),
-            request_timeout: Duration::from_secs(10),
-            extra_roots_pem: None,
-        }
-    }
-}
 
 /// Why a call did not end in Antom's SUCCESS.
 #[derive(Debug, thiserror::Error)]
@@ -94,7 +41,7 @@ pub enum AntomError {
     /// No connection, or the connection broke.
     #[error("cannot reach Antom after {attempts} attempt(s): {cause}")]
     Unreachable {
-        /// Attempts made.
+        /// How many attempts were made, the first included.
         attempts: u32,
         /// What went wrong, in general terms (details are logged).
         cause: &'static str,
@@ -102,7 +49,7 @@ pub enum AntomError {
     /// The caller's deadline, or every attempt's timeout, passed.
     #[error("no answer from Antom in time ({attempts} attempt(s)){}", last.as_deref().map(|l| format!("; the last attempt: {l}")).unwrap_or_default())]
     Timeout {
-        /// Attempts made.
+        /// How many attempts were made; 0 when the deadline left no time for one.
         attempts: u32,
         /// Why the last attempt failed, when the deadline cut retries short.
         last: Option<String>,
@@ -126,7 +73,7 @@ pub enum AntomError {
          (a common mistake is to configure the merchant's own public key)"
     )]
     BadSignature {
-        /// What failed.
+        /// Which check failed: the header's form, or the signature itself.
         reason: &'static str,
     },
     /// Signature headers missing where the policy requires them.
@@ -217,11 +164,6 @@ impl AntomClient {
             retry: settings.retry,
             request_timeout: settings.request_timeout,
         })
-    }
-
-    /// The endpoint requests go to.
-    pub fn endpoint(&self) -> &Endpoint {
-        &self.endpoint
     }
 
     /// Sends `payment` to `sendPaymentResult`, retrying U results and connection

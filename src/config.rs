@@ -1,5 +1,5 @@
-//! `serve` configuration: one clap struct with env fallbacks, checked as a whole so that
-//! every problem is reported at once, each naming its setting, before anything listens.
+//! `serve` configuration: its flags ([`serve::Args`]) checked as a whole so that every
+//! problem is reported at once, each naming its setting, before anything listens.
 
 mod values;
 
@@ -9,74 +9,18 @@ use std::{
     time::Duration,
 };
 
-use clap::Args;
-
-pub use values::{ListenAddr, parse_bool, parse_duration};
+pub use values::{ListenAddr, format_duration, parse_bool, parse_duration};
 
 use crate::{
-    antom::{Auth, Endpoint, Region, RetryPolicy, Settings},
+    antom::{Auth, Endpoint, Region, Settings},
+    commands::serve,
     keys::{self, KeySource},
     secret::Secret,
     signing::VerifyingKey,
 };
 
-/// `serve`: call Antom for gRPC clients. Values that need parsing stay text here and are
-/// checked by [`Config::from_args`], so that one run reports every problem.
-#[derive(Args, Debug)]
-pub struct ServeArgs {
-    /// Where to listen: host:port, or unix:/path/to/socket.
-    #[arg(long, env = "SIDECAR_LISTEN", default_value = "127.0.0.1:50051")]
-    pub listen: String,
-    /// The merchant's client ID at Antom, sent as Client-Id (e.g. SANDBOX_5YEZ2N2ZKX1Y04567).
-    #[arg(long, env = "ANTOM_CLIENT_ID")]
-    pub client_id: Option<String>,
-    /// Antom region: sea, na, us or de. Exclusive with --endpoint.
-    #[arg(long, env = "ANTOM_REGION")]
-    pub region: Option<String>,
-    /// Antom base URL (scheme://host[:port]) instead of a region; http:// only to loopback.
-    #[arg(long, env = "ANTOM_ENDPOINT")]
-    pub endpoint: Option<String>,
-    /// Call the sandbox path /ams/sandbox/api/... instead of /ams/api/... (never guessed
-    /// from the client ID). true/false, 1/0, yes/no, on/off.
-    #[arg(long, env = "ANTOM_SANDBOX", default_value = "false", num_args = 0..=1, default_missing_value = "true")]
-    pub sandbox: String,
-    /// The merchant's RSA private key, PKCS#8 or PKCS#1, PEM or bare Base64.
-    #[arg(long, env = "ANTOM_MERCHANT_PRIVATE_KEY", hide_env_values = true)]
-    pub merchant_private_key: Option<Secret>,
-    /// File holding the merchant's private key (e.g. mounted from a Kubernetes Secret).
-    #[arg(long, env = "ANTOM_MERCHANT_PRIVATE_KEY_FILE")]
-    pub merchant_private_key_file: Option<PathBuf>,
-    /// Antom's RSA public key (X.509 SubjectPublicKeyInfo), PEM or bare Base64.
-    #[arg(long, env = "ANTOM_PUBLIC_KEY", hide_env_values = true)]
-    pub antom_public_key: Option<Secret>,
-    /// File holding Antom's public key.
-    #[arg(long, env = "ANTOM_PUBLIC_KEY_FILE")]
-    pub antom_public_key_file: Option<PathBuf>,
-    /// keyVersion sent in the Signature header: which of the merchant's keys signs.
-    #[arg(long, env = "ANTOM_KEY_VERSION", default_value = "1")]
-    pub key_version: String,
-    /// API key (Authorization: Bearer) instead of RSA request signing.
-    #[arg(long, env = "ANTOM_API_KEY", hide_env_values = true)]
-    pub api_key: Option<Secret>,
-    /// File holding the API key.
-    #[arg(long, env = "ANTOM_API_KEY_FILE")]
-    pub api_key_file: Option<PathBuf>,
-    /// PEM file of extra CA certificates to trust, besides the system's.
-    #[arg(long, env = "ANTOM_CA_FILE")]
-    pub ca_file: Option<PathBuf>,
-    /// Attempts per call in all (U results and connection failures are retried).
-    #[arg(long, env = "SIDECAR_MAX_ATTEMPTS", default_value = "3")]
-    pub max_attempts: String,
-    /// TCP + TLS connect timeout, e.g. 3s or 500ms.
-    #[arg(long, env = "SIDECAR_CONNECT_TIMEOUT", default_value = "3s")]
-    pub connect_timeout: String,
-    /// Timeout of one attempt; the caller's gRPC deadline also bounds the whole call.
-    #[arg(long, env = "SIDECAR_REQUEST_TIMEOUT", default_value = "10s")]
-    pub request_timeout: String,
-    /// How long SIGTERM/SIGINT waits for in-flight calls.
-    #[arg(long, env = "SIDECAR_SHUTDOWN_GRACE", default_value = "10s")]
-    pub shutdown_grace: String,
-}
+/// Where `serve`, `dev` and `probe` listen or connect by default.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
 
 /// A checked configuration, keys loaded.
 #[derive(Debug)]
@@ -143,7 +87,7 @@ fn key_source(source: Source<Secret>) -> KeySource {
 
 impl Config {
     /// Checks `args`, loads keys, and reports every problem at once.
-    pub fn from_args(args: ServeArgs) -> Result<Self, ConfigErrors> {
+    pub fn from_args(args: serve::Args) -> Result<Self, ConfigErrors> {
         let mut p = Problems::default();
         let listen = p.check(
             args.listen
@@ -224,16 +168,12 @@ impl Config {
         else {
             return Err(ConfigErrors(p.0));
         };
-        let settings = Settings {
-            retry: RetryPolicy {
-                max_attempts,
-                ..RetryPolicy::default()
-            },
-            connect_timeout,
-            request_timeout,
-            extra_roots_pem,
-            ..Settings::new(endpoint, client_id, auth, antom_public_key)
-        };
+        let settings = Settings::builder(endpoint, client_id, auth, antom_public_key)
+            .max_attempts(max_attempts)
+            .connect_timeout(connect_timeout)
+            .request_timeout(request_timeout)
+            .extra_roots_pem(extra_roots_pem)
+            .build();
         Ok(Self {
             listen,
             settings,
@@ -322,10 +262,10 @@ mod tests {
     #[derive(Parser)]
     struct Cli {
         #[command(flatten)]
-        serve: ServeArgs,
+        serve: serve::Args,
     }
 
-    fn args(argv: &[&str]) -> ServeArgs {
+    fn args(argv: &[&str]) -> serve::Args {
         Cli::try_parse_from(std::iter::once("serve").chain(argv.iter().copied()))
             .expect("parses")
             .serve
@@ -384,32 +324,5 @@ mod tests {
         }
         assert_eq!(parse_bool(&args(&["--sandbox"]).sandbox), Ok(true));
         assert_eq!(parse_bool(&args(&[]).sandbox), Ok(false));
-    }
-
-    #[test]
-    fn defaults_match_the_library_defaults() {
-        let a = args(&[]);
-        let library = Settings::new(
-            Endpoint::region(Region::Sea, false),
-            "X",
-            Auth::ApiKey(Secret::new("k")),
-            crate::keys::GeneratedKeyPair::generate().verifying_key(),
-        );
-        assert_eq!(
-            parse_duration(&a.connect_timeout),
-            Ok(library.connect_timeout)
-        );
-        assert_eq!(
-            parse_duration(&a.request_timeout),
-            Ok(library.request_timeout)
-        );
-        assert_eq!(
-            max_attempts(&a.max_attempts),
-            Ok(library.retry.max_attempts)
-        );
-        assert_eq!(
-            a.listen.parse(),
-            Ok(ListenAddr::Tcp(([127, 0, 0, 1], 50051).into()))
-        );
     }
 }

@@ -4,6 +4,7 @@
 //! `referenceTransactionId` prefix (see [`Faults`]).
 
 mod faults;
+mod handle;
 mod keys_dir;
 mod rules;
 mod tls;
@@ -12,7 +13,7 @@ use std::{
     collections::HashMap,
     future::Future,
     sync::{Arc, Mutex},
-    time::{SystemTime, UNIX_EPOCH},
+    time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use bytes::Bytes;
@@ -21,21 +22,18 @@ use hyper::{
     Method, Request, Response, StatusCode, body::Incoming, header::CONTENT_TYPE,
     service::service_fn,
 };
-use hyper_util::{
-    rt::{TokioExecutor, TokioIo},
-    server::{conn::auto, graceful::GracefulShutdown},
-};
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
-use tracing::{debug, info};
+use tracing::info;
 
 pub use faults::Faults;
+pub use handle::{EmulatorHandle, KeyPairs};
 pub use keys_dir::{KeysDir, KeysDirError};
 pub use tls::{TlsError, TlsIdentity};
 
 use crate::{
     antom::{PAYMENT_RESULT_PATH, ResultStatus, SANDBOX_PAYMENT_RESULT_PATH},
     secret::Secret,
+    server::{Connections, Listener},
     signing::{SigningKey, VerifyingKey, content_to_sign, signature_header},
 };
 
@@ -152,79 +150,19 @@ impl Emulator {
     }
 
     /// Serves HTTP/1.1 and HTTP/2 (HTTPS too, see [`Self::with_tls`]) on `listener`
-    /// until `shutdown`, then finishes open connections.
-    pub async fn run(
-        self,
-        listener: TcpListener,
-        shutdown: impl Future<Output = ()>,
-    ) -> std::io::Result<()> {
-        let graceful = GracefulShutdown::new();
-        let builder = auto::Builder::new(TokioExecutor::new());
-        tokio::pin!(shutdown);
-        loop {
-            let stream = match tokio::select! {
-                accepted = listener.accept() => accepted,
-                () = &mut shutdown => break,
-            } {
-                Ok((stream, _)) => {
-                    let _ = stream.set_nodelay(true);
-                    stream
-                }
-                Err(e) => {
-                    // Out of file descriptors and the like: pass, don't die.
-                    debug!(error = %e, "emulator accept failed");
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                    continue;
-                }
-            };
-            let (this, builder, watcher) = (self.clone(), builder.clone(), graceful.watcher());
-            tokio::spawn(async move {
-                let service = {
-                    let this = this.clone();
-                    service_fn(move |req| {
-                        let this = this.clone();
-                        async move { this.handle(req).await }
-                    })
-                };
-                let result = match this.tls.as_ref().map(|t| &t.acceptor) {
-                    None => {
-                        watcher
-                            .watch(
-                                builder
-                                    .serve_connection(TokioIo::new(stream), service)
-                                    .into_owned(),
-                            )
-                            .await
-                    }
-                    Some(acceptor) => match acceptor.accept(stream).await {
-                        Ok(tls) => {
-                            watcher
-                                .watch(
-                                    builder
-                                        .serve_connection(TokioIo::new(tls), service)
-                                        .into_owned(),
-                                )
-                                .await
-                        }
-                        Err(e) => {
-                            debug!(error = %e, "emulator TLS handshake failed");
-                            return;
-                        }
-                    },
-                };
-                if let Err(e) = result {
-                    debug!(error = %e, "emulator connection ended");
-                }
-            });
+    /// until `shutdown`, then gives open requests (a delay fault's, say) a few seconds.
+    pub async fn run(self, listener: Listener, shutdown: impl Future<Output = ()>) {
+        let mut connections = Connections::http("emulator");
+        if let Some(tls) = &self.tls {
+            connections = connections.with_tls(tls.acceptor.clone());
         }
-        // Requests held by a delay fault get a few seconds, not forever.
-        if tokio::time::timeout(std::time::Duration::from_secs(5), graceful.shutdown())
-            .await
-            .is_err()
-        {
-            debug!("emulator connections still open after 5 s: closing");
-        }
-        Ok(())
+        let service = service_fn(move |req| {
+            let this = self.clone();
+            async move { this.handle(req).await }
+        });
+        connections
+            .serve_until(listener, service, shutdown, Duration::from_secs(5))
+            .await;
     }
 
     async fn handle(&self, req: Request<Incoming>) -> Result<HttpResponse, DropConnection> {
@@ -455,8 +393,6 @@ pub fn iso8601_utc(t: SystemTime) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     #[test]

@@ -1,117 +1,70 @@
-//! The gRPC edge: `antom.risk.v1.RiskService`, converting protobuf ⇄ domain and
-//! honouring the caller's deadline.
+//! The gRPC edge: `antom.risk.v1.RiskService` with health (`grpc.health.v1`) and
+//! reflection (v1 and v1alpha), converting protobuf ⇄ domain and honouring the
+//! caller's deadline.
 
 mod convert;
+mod deadline;
+mod service;
 mod status;
 
-use std::{sync::Arc, time::Duration};
+use std::{future::Future, sync::Arc, time::Duration};
 
-use tokio::time::Instant;
-use tonic::{Request, Response, Status, metadata::MetadataMap};
-use tracing::{Span, debug, info, instrument};
+use hyper_util::service::TowerToHyperService;
+use tonic::service::Routes;
+use tonic_health::ServingStatus;
 
-pub use convert::{FieldViolation, InvalidRequest};
-pub use status::{ANTOM_DOMAIN, RETRY_DELAY, SIDECAR_DOMAIN, code_for};
+pub use service::RiskApi;
 
 use crate::{
-    antom::{AntomClient, AntomResult, ResultStatus},
-    payment::PaymentResult,
-    pb::{self, risk_service_server::RiskService},
+    antom::AntomClient,
+    pb::{self, risk_service_server::RiskServiceServer},
+    server::{Connections, Drained, Listener},
 };
 
-/// The `RiskService` implementation.
-#[derive(Clone, Debug)]
-pub struct RiskApi {
+/// How long a shutdown waits for in-flight calls (`SIDECAR_SHUTDOWN_GRACE`).
+pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Reflection could not load a descriptor set (a build problem).
+    #[error("reflection: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+}
+
+/// Serves `RiskService`, health and reflection on `listener` until `shutdown` resolves,
+/// then reports NOT_SERVING and lets in-flight calls finish for up to `grace`.
+///
+/// Connections are served with hyper directly, not with tonic's `transport::Server`: its
+/// built-in `grpc-timeout` handling answers CANCELLED at the caller's deadline, racing
+/// the DEADLINE_EXCEEDED that [`RiskApi`] returns. Here the handler alone owns deadlines.
+pub async fn serve(
+    listener: Listener,
     client: Arc<AntomClient>,
-}
-
-impl RiskApi {
-    /// Serves calls with `client`.
-    pub fn new(client: Arc<AntomClient>) -> Self {
-        Self { client }
-    }
-}
-
-#[tonic::async_trait]
-impl RiskService for RiskApi {
-    #[instrument(name = "SendPaymentResult", skip_all, fields(reference_transaction_id))]
-    async fn send_payment_result(
-        &self,
-        request: Request<pb::SendPaymentResultRequest>,
-    ) -> Result<Response<pb::SendPaymentResultResponse>, Status> {
-        let deadline = deadline(request.metadata());
-        let payment = PaymentResult::try_from(request.into_inner())
-            .inspect_err(|e| info!(error = %e, "invalid request"))?;
-        Span::current().record(
-            "reference_transaction_id",
-            payment.reference_transaction_id.as_str(),
-        );
-        let result = self
-            .client
-            .send_payment_result(&payment, deadline)
-            .await
-            .inspect_err(|e| info!(error = %e, "call failed"))?;
-        debug!(result_code = %result.result_code, "call succeeded");
-        Ok(Response::new(result.into()))
-    }
-}
-
-impl From<AntomResult> for pb::SendPaymentResultResponse {
-    fn from(r: AntomResult) -> Self {
-        let status = match r.result_status {
-            ResultStatus::Success => pb::ResultStatus::Success,
-            ResultStatus::Fail => pb::ResultStatus::Fail,
-            ResultStatus::Unknown => pb::ResultStatus::Unknown,
-        };
-        Self {
-            result_code: r.result_code,
-            result_status: status.into(),
-            result_message: r.result_message,
-        }
-    }
-}
-
-/// The caller's deadline from `grpc-timeout`, brought forward by a margin. The server
-/// (see `server::run`) leaves deadlines to this handler alone, but clients enforce them
-/// too (tonic's client answers CANCELLED): finishing a little early lets the caller get
-/// our DEADLINE_EXCEEDED, with its details, rather than its own timer's verdict.
-fn deadline(metadata: &MetadataMap) -> Option<Instant> {
-    let timeout = parse_grpc_timeout(metadata.get("grpc-timeout")?.to_str().ok()?)?;
-    let margin = (timeout / 10).clamp(Duration::from_millis(10), Duration::from_millis(100));
-    Some(Instant::now() + timeout.saturating_sub(margin))
-}
-
-/// Parses a `grpc-timeout` value: up to 8 digits and a unit (H, M, S, m, u, n).
-fn parse_grpc_timeout(value: &str) -> Option<Duration> {
-    let (digits, unit) = value.split_at_checked(value.len().checked_sub(1)?)?;
-    if digits.is_empty() || digits.len() > 8 {
-        return None;
-    }
-    let n: u64 = digits.parse().ok()?;
-    Some(match unit {
-        "H" => Duration::from_secs(n * 3600),
-        "M" => Duration::from_secs(n * 60),
-        "S" => Duration::from_secs(n),
-        "m" => Duration::from_millis(n),
-        "u" => Duration::from_micros(n),
-        "n" => Duration::from_nanos(n),
-        _ => return None,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn grpc_timeout_units() {
-        assert_eq!(parse_grpc_timeout("100m"), Some(Duration::from_millis(100)));
-        assert_eq!(parse_grpc_timeout("2S"), Some(Duration::from_secs(2)));
-        assert_eq!(parse_grpc_timeout("1H"), Some(Duration::from_secs(3600)));
-        assert_eq!(parse_grpc_timeout("5000u"), Some(Duration::from_millis(5)));
-        assert_eq!(parse_grpc_timeout("123456789S"), None);
-        assert_eq!(parse_grpc_timeout("m"), None);
-        assert_eq!(parse_grpc_timeout("10x"), None);
-        assert_eq!(parse_grpc_timeout(""), None);
-    }
+    shutdown: impl Future<Output = ()>,
+    grace: Duration,
+) -> Result<Drained, ServeError> {
+    let (health, health_service) = tonic_health::server::health_reporter();
+    // Keys and configuration are loaded before `serve` is called: serving from the start.
+    health.set_serving::<RiskServiceServer<RiskApi>>().await;
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    let routes = Routes::new(health_service)
+        .add_service(reflection().build_v1()?)
+        .add_service(reflection().build_v1alpha()?)
+        .add_service(RiskServiceServer::new(RiskApi::new(client)));
+    let shutdown = async {
+        shutdown.await;
+        health.set_not_serving::<RiskServiceServer<RiskApi>>().await;
+        health
+            .set_service_status("", ServingStatus::NotServing)
+            .await;
+    };
+    let service = TowerToHyperService::new(routes);
+    Ok(Connections::grpc()
+        .serve_until(listener, service, shutdown, grace)
+        .await)
 }

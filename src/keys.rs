@@ -47,77 +47,65 @@ impl KeySource {
         let name = self.name();
         let text = match self {
             Self::Inline { text, .. } => Zeroizing::new(text.expose().to_owned()),
-            Self::File { path, .. } => {
-                Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
-                    KeyError::Unreadable {
-                        name,
-                        path: path.clone(),
-                        source,
-                    }
-                })?)
-            }
+            Self::File { path, .. } => Zeroizing::new(
+                std::fs::read_to_string(path)
+                    .map_err(|e| KeyProblem::Unreadable(path.clone(), e).of(name))?,
+            ),
         };
         if text.trim().is_empty() {
-            return Err(KeyError::Empty { name });
+            return Err(KeyProblem::Empty.of(name));
         }
-        let der = text::decode(&text).ok_or(KeyError::NotKeyText { name })?;
-        let kind = der::classify(&der).ok_or(KeyError::NotKeyText { name })?;
+        let der = text::decode(&text).ok_or(KeyProblem::NotKeyText.of(name))?;
+        let kind = der::classify(&der).ok_or(KeyProblem::NotKeyText.of(name))?;
         Ok((kind, der))
     }
 }
 
 /// A key that cannot be used, in words that say which setting to fix.
 #[derive(Debug, thiserror::Error)]
-pub enum KeyError {
+#[error("{setting}{problem}")]
+pub struct KeyError {
+    /// The setting that supplied the key, e.g. `ANTOM_PUBLIC_KEY_FILE`.
+    pub setting: &'static str,
+    /// What is wrong with what it holds.
+    pub problem: KeyProblem,
+}
+
+/// What is wrong with a key; displayed after the setting's name.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyProblem {
     /// The file could not be read.
-    #[error("{name}: cannot read {}: {source}", path.display())]
-    Unreadable {
-        /// Setting name.
-        name: &'static str,
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
+    #[error(": cannot read {path}: {1}", path = .0.display())]
+    Unreadable(PathBuf, std::io::Error),
     /// Nothing but whitespace.
-    #[error("{name} is empty")]
-    Empty {
-        /// Setting name.
-        name: &'static str,
-    },
+    #[error(" is empty")]
+    Empty,
     /// Neither PEM nor Base64 of a DER key structure.
-    #[error("{name} holds no key: expected PEM or one line of Base64 of a DER key")]
-    NotKeyText {
-        /// Setting name.
-        name: &'static str,
-    },
-    /// A key of the wrong kind, e.g. a private key where Antom's public key belongs.
-    #[error("{name} holds {}, expected {expected}", found.describe())]
-    WrongKind {
-        /// Setting name.
-        name: &'static str,
-        /// What was found.
-        found: DerKind,
-        /// What belongs there.
-        expected: &'static str,
-    },
-    /// The right container, but the crypto backend refused the key.
-    #[error("{name}: {reason}")]
-    Rejected {
-        /// Setting name.
-        name: &'static str,
-        /// The backend's reason (never key bytes).
-        reason: String,
-    },
+    #[error(" holds no key: expected PEM or one line of Base64 of a DER key")]
+    NotKeyText,
+    /// A key of the wrong kind (found, expected), e.g. a private key where Antom's public
+    /// key belongs.
+    #[error(" holds {found}, expected {1}", found = .0.describe())]
+    WrongKind(DerKind, &'static str),
+    /// The right container, but the crypto backend refused the key (its reason, never
+    /// key bytes).
+    #[error(": {0}")]
+    Rejected(String),
     /// Antom's public key is the merchant's own public key.
     #[error(
-        "{name} holds the public half of the merchant's own private key, not Antom's public \
+        " holds the public half of the merchant's own private key, not Antom's public \
          key: download Antom's public key from the Antom Dashboard and configure that instead"
     )]
-    OwnPublicKey {
-        /// Setting name.
-        name: &'static str,
-    },
+    OwnPublicKey,
+}
+
+impl KeyProblem {
+    fn of(self, setting: &'static str) -> KeyError {
+        KeyError {
+            setting,
+            problem: self,
+        }
+    }
 }
 
 const PRIVATE_EXPECTED: &str = "the merchant's RSA private key (PKCS#8 or PKCS#1)";
@@ -131,14 +119,10 @@ pub fn load_signing_key(source: &KeySource) -> Result<SigningKey, KeyError> {
         DerKind::PrivatePkcs8 => SigningKey::from_pkcs8_der(&der),
         DerKind::PrivatePkcs1 => SigningKey::from_pkcs1_der(&der),
         found => {
-            return Err(KeyError::WrongKind {
-                name,
-                found,
-                expected: PRIVATE_EXPECTED,
-            });
+            return Err(KeyProblem::WrongKind(found, PRIVATE_EXPECTED).of(name));
         }
     };
-    key.map_err(|e| KeyError::Rejected { name, reason: e.0 })
+    key.map_err(|e| KeyProblem::Rejected(e.0).of(name))
 }
 
 /// Loads a public key (Antom's; in the emulator, the merchant's).
@@ -146,13 +130,9 @@ pub fn load_verifying_key(source: &KeySource) -> Result<VerifyingKey, KeyError> 
     let name = source.name();
     match source.der()? {
         (DerKind::PublicSpki, der) => {
-            VerifyingKey::from_spki_der(&der).map_err(|e| KeyError::Rejected { name, reason: e.0 })
+            VerifyingKey::from_spki_der(&der).map_err(|e| KeyProblem::Rejected(e.0).of(name))
         }
-        (found, _) => Err(KeyError::WrongKind {
-            name,
-            found,
-            expected: PUBLIC_EXPECTED,
-        }),
+        (found, _) => Err(KeyProblem::WrongKind(found, PUBLIC_EXPECTED).of(name)),
     }
 }
 
@@ -165,7 +145,7 @@ pub fn check_not_own_key(
 ) -> Result<(), KeyError> {
     let probe = b"antom-sidecar: is this the merchant's own public key?";
     if antom.verify_raw(probe, &merchant.sign_raw(probe)) {
-        return Err(KeyError::OwnPublicKey { name: antom_name });
+        return Err(KeyProblem::OwnPublicKey.of(antom_name));
     }
     Ok(())
 }

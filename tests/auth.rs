@@ -11,15 +11,14 @@ use tonic_types::StatusExt;
 #[tokio::test]
 async fn api_key_mode_sends_a_bearer_token_and_no_signature() {
     let emulator = start_emulator(emulator_config()).await;
-    let mut s = settings(emulator.addr);
-    s.auth = Auth::ApiKey(Secret::new("isak_TEST_emulator"));
+    let s = settings(emulator.addr()).auth(Auth::ApiKey(Secret::new("isak_TEST_emulator")));
     let mut sidecar = start_sidecar(s).await;
     sidecar
         .client
         .send_payment_result(request("tx-api-key"))
         .await
         .expect("OK");
-    let caller = &emulator.emulator.received()[0]["caller"];
+    let caller = &emulator.received()[0]["caller"];
     assert_eq!(caller["auth"], "api-key");
     assert_eq!(caller["keyVersion"], serde_json::Value::Null);
 }
@@ -27,8 +26,7 @@ async fn api_key_mode_sends_a_bearer_token_and_no_signature() {
 #[tokio::test]
 async fn a_wrong_api_key_is_refused_by_antom() {
     let emulator = start_emulator(emulator_config()).await;
-    let mut s = settings(emulator.addr);
-    s.auth = Auth::ApiKey(Secret::new("isak_TEST_wrong"));
+    let s = settings(emulator.addr()).auth(Auth::ApiKey(Secret::new("isak_TEST_wrong")));
     let mut sidecar = start_sidecar(s).await;
     let err = sidecar.fail("tx-1").await;
     assert_eq!(err.code(), Code::PermissionDenied);
@@ -46,7 +44,7 @@ async fn a_request_signed_with_another_key_gets_signature_invalid() {
         ..emulator_config()
     })
     .await;
-    let mut sidecar = start_sidecar(settings(emulator.addr)).await;
+    let mut sidecar = start_sidecar(settings(emulator.addr())).await;
     let err = sidecar.fail("tx-1").await;
     assert_eq!(err.code(), Code::Unauthenticated);
     assert!(
@@ -69,7 +67,7 @@ async fn responses_signed_by_someone_else_are_rejected() {
         ..emulator_config()
     })
     .await;
-    let mut sidecar = start_sidecar(settings(emulator.addr)).await;
+    let mut sidecar = start_sidecar(settings(emulator.addr())).await;
     let err = sidecar.fail("tx-1").await;
     assert_eq!(err.code(), Code::Internal);
     let info = err.get_details_error_info().expect("ErrorInfo");
@@ -78,7 +76,7 @@ async fn responses_signed_by_someone_else_are_rejected() {
         ("antom-sidecar", "RESPONSE_SIGNATURE_INVALID")
     );
     // Antom did accept it: the caller is told the outcome is unknown.
-    assert_eq!(emulator.emulator.received().len(), 1);
+    assert_eq!(emulator.received().len(), 1);
     assert!(
         err.message().contains("outcome of the call is unknown"),
         "{}",

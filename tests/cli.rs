@@ -52,9 +52,9 @@ fn every_configuration_problem_is_reported_at_once() {
 fn key_mistakes_name_the_setting_and_never_echo_the_key() {
     let dir = tempfile::tempdir().expect("tempdir");
     let k = keys();
-    let private_pem = k.merchant.private_pem();
+    let private_pem = k.pairs.merchant.private_pem();
     let private = write(dir.path(), "private.pem", &private_pem);
-    let public = write(dir.path(), "public.pem", &k.merchant.public_pem());
+    let public = write(dir.path(), "public.pem", &k.pairs.merchant.public_pem());
     let garbage = write(dir.path(), "garbage.pem", "hello");
     let env = [
         ("ANTOM_CLIENT_ID", "SANDBOX_X"),

@@ -45,7 +45,7 @@ async fn full_request_reaches_antom_signed_and_as_strings() {
     assert_eq!(response.result_code, "SUCCESS");
     assert_eq!(response.result_status(), pb::ResultStatus::Success);
 
-    let received = emulator.emulator.received();
+    let received = emulator.received();
     assert_eq!(received.len(), 1);
     assert_eq!(
         received[0]["body"],
@@ -115,7 +115,6 @@ async fn u_results_are_retried_re_signed_and_f_results_never() {
     let (emulator, mut sidecar) = start().await;
     let attempts = |id: &str| -> Vec<serde_json::Value> {
         emulator
-            .emulator
             .requests()
             .into_iter()
             .filter(|r| r["referenceTransactionId"] == id)
@@ -135,7 +134,7 @@ async fn u_results_are_retried_re_signed_and_f_results_never() {
     let signatures: std::collections::HashSet<_> =
         tries.iter().map(|t| t["signature"].to_string()).collect();
     assert_eq!((times.len(), signatures.len()), (3, 3), "{tries:?}");
-    assert_eq!(emulator.emulator.received().len(), 1);
+    assert_eq!(emulator.received().len(), 1);
 
     // Flaky for 5 attempts: 3 attempts are not enough; U is reported with RetryInfo.
     let err = sidecar.fail("emu-flaky-5-b").await;
@@ -316,18 +315,16 @@ async fn unreachable_antom_is_unavailable_after_retries() {
 #[tokio::test]
 async fn sandbox_switch_calls_the_sandbox_path() {
     let emulator = start_emulator(emulator_config()).await;
-    let mut s = settings(emulator.addr);
-    s.endpoint =
-        antom_sidecar::antom::Endpoint::base_url(&format!("http://{}", emulator.addr), true)
-            .expect("endpoint");
-    let mut sidecar = start_sidecar(s).await;
+    let sandbox =
+        antom_sidecar::antom::Endpoint::base_url(&emulator.base_url(), true).expect("endpoint");
+    let mut sidecar = start_sidecar(settings(emulator.addr()).endpoint(sandbox)).await;
     sidecar
         .client
         .send_payment_result(request("tx-sandbox"))
         .await
         .expect("OK");
     assert_eq!(
-        emulator.emulator.received()[0]["path"],
+        emulator.received()[0]["path"],
         "/ams/sandbox/api/v1/risk/payments/sendPaymentResult"
     );
 }

@@ -5,9 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use antom_sidecar::{
-    config::ListenAddr, pb::risk_service_client::RiskServiceClient, server::Listener,
-};
+use antom_sidecar::{ListenAddr, pb::risk_service_client::RiskServiceClient, server::Listener};
 use common::*;
 use tokio_stream::StreamExt;
 use tonic_health::pb::{
@@ -101,18 +99,20 @@ async fn serves_on_a_unix_socket() {
     let dir = tempfile::tempdir().expect("tempdir");
     let addr = ListenAddr::Unix(dir.path().join("sidecar.sock"));
     let listener = Listener::bind(&addr).await.expect("bind");
-    let (stop, done) = spawn_server(listener, settings(emulator.addr), Duration::from_secs(1));
-    let channel = antom_sidecar::probe::connect(&addr).await.expect("connect");
+    let (stop, done) = spawn_server(listener, settings(emulator.addr()), Duration::from_secs(1));
+    let channel = antom_sidecar::commands::probe::connect(&addr)
+        .await
+        .expect("connect");
     RiskServiceClient::new(channel)
         .send_payment_result(request("tx-unix"))
         .await
         .expect("OK over a Unix socket");
-    let probe = antom_sidecar::probe::ProbeArgs {
+    let probe = antom_sidecar::commands::probe::Args {
         addr: addr.clone(),
         service: "antom.risk.v1.RiskService".into(),
         timeout: Duration::from_secs(2),
     };
-    antom_sidecar::probe::run(probe)
+    antom_sidecar::commands::probe::run(probe)
         .await
         .expect("the probe works over a Unix socket");
     stop.send(()).expect("stop");
@@ -136,7 +136,7 @@ async fn shutdown_lets_in_flight_calls_finish() {
 async fn the_grace_period_bounds_the_drain_and_new_connections_are_refused() {
     let emulator = start_emulator(emulator_config()).await;
     let sidecar =
-        start_sidecar_with_grace(settings(emulator.addr), Duration::from_millis(300)).await;
+        start_sidecar_with_grace(settings(emulator.addr()), Duration::from_millis(300)).await;
     let call = in_flight(&sidecar, &emulator, "emu-delay-10000-grace").await;
     let (addr, stop, done) = (sidecar.addr, sidecar.stop.expect("stop"), sidecar.done);
 

@@ -1,5 +1,5 @@
-//! Antom's official SDK vectors (`tests/vectors/signing.json`, a copy of
-//! `shared/vectors/signing.json`), reproduced byte for byte by whichever crypto backend
+//! Signing vectors made with Antom's official SDK (`tests/vectors/signing.json`),
+//! reproduced byte for byte by whichever crypto backend
 //! is compiled in. CI runs this file for both backends.
 
 use antom_sidecar::{

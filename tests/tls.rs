@@ -5,37 +5,35 @@ mod common;
 
 use antom_sidecar::{
     antom::Endpoint,
-    emulator::{Emulator, TlsIdentity},
+    emulator::{Emulator, EmulatorHandle, TlsIdentity},
 };
 use common::*;
-use tokio::net::TcpListener;
 use tonic::Code;
 use tonic_types::StatusExt;
 
-async fn tls_emulator() -> (
-    std::net::SocketAddr,
-    TlsIdentity,
-    tokio::sync::oneshot::Sender<()>,
-) {
+async fn tls_emulator() -> (EmulatorHandle, TlsIdentity) {
     let identity = TlsIdentity::generate().expect("certificates");
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let emulator = Emulator::new(emulator_config()).with_tls(&identity);
-    tokio::spawn(emulator.run(listener, async {
-        let _ = stopped.await;
-    }));
-    (addr, identity, stop)
+    let emulator = Emulator::new(emulator_config())
+        .with_tls(&identity)
+        .spawn(([127, 0, 0, 1], 0).into())
+        .await
+        .expect("start the emulator");
+    (emulator, identity)
+}
+
+/// The emulator's HTTPS endpoint, under the host name `host`.
+fn https(emulator: &EmulatorHandle, host: &str) -> Endpoint {
+    let url = format!("https://{host}:{}", emulator.addr().port());
+    Endpoint::base_url(&url, false).expect("endpoint")
 }
 
 #[tokio::test]
 async fn https_with_the_emulators_ca_succeeds() {
-    let (addr, identity, _stop) = tls_emulator().await;
+    let (emulator, identity) = tls_emulator().await;
     for host in ["localhost", "127.0.0.1"] {
-        let mut s = settings(addr);
-        s.endpoint = Endpoint::base_url(&format!("https://{host}:{}", addr.port()), false)
-            .expect("endpoint");
-        s.extra_roots_pem = Some(identity.ca_pem.clone().into_bytes());
+        let s = settings(emulator.addr())
+            .endpoint(https(&emulator, host))
+            .extra_roots_pem(Some(identity.ca_pem.clone().into_bytes()));
         let mut sidecar = start_sidecar(s).await;
         let response = sidecar
             .client
@@ -48,11 +46,10 @@ async fn https_with_the_emulators_ca_succeeds() {
 
 #[tokio::test]
 async fn an_untrusted_certificate_is_refused() {
-    let (addr, _identity, _stop) = tls_emulator().await;
-    let mut s = settings(addr);
-    s.endpoint =
-        Endpoint::base_url(&format!("https://localhost:{}", addr.port()), false).expect("endpoint");
-    s.retry.max_attempts = 1;
+    let (emulator, _identity) = tls_emulator().await;
+    let s = settings(emulator.addr())
+        .endpoint(https(&emulator, "localhost"))
+        .max_attempts(1);
     let mut sidecar = start_sidecar(s).await;
     let err = sidecar.fail("tx-untrusted").await;
     assert_eq!(err.code(), Code::Unavailable);

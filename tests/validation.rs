@@ -42,7 +42,7 @@ async fn an_empty_request_names_every_required_field() {
         ]
     );
     assert!(v.iter().all(|(_, d)| d.contains("required")), "{v:?}");
-    assert!(emulator.emulator.received().is_empty());
+    assert!(emulator.received().is_empty());
 }
 
 #[tokio::test]
@@ -57,7 +57,7 @@ async fn lengths_count_characters_not_bytes() {
     let v = violations(&mut sidecar, request(&"é".repeat(65))).await;
     assert_eq!(fields(&v), ["reference_transaction_id"]);
     assert!(v[0].1.contains("at most 64 characters, got 65"), "{v:?}");
-    assert_eq!(emulator.emulator.received().len(), 1);
+    assert_eq!(emulator.received().len(), 1);
 }
 
 #[tokio::test]
@@ -91,7 +91,7 @@ async fn nested_fields_are_named_by_their_proto_path() {
     );
     assert!(v[0].1.contains("7 is not a known value"), "{v:?}");
     assert!(v[4].1.contains("control characters"), "{v:?}");
-    assert!(emulator.emulator.received().is_empty());
+    assert!(emulator.received().is_empty());
 }
 
 #[tokio::test]
@@ -105,7 +105,7 @@ async fn empty_nested_messages_and_unset_enums_are_left_out_of_the_wire() {
         ..Default::default()
     });
     sidecar.client.send_payment_result(req).await.expect("OK");
-    let body = &emulator.emulator.received()[0]["body"];
+    let body = &emulator.received()[0]["body"];
     assert_eq!(
         body,
         &serde_json::json!({"referenceTransactionId": "tx-empty-nested", "paymentStatus": "SUCCESS", "paymentMethodProvider": "VISA", "cardVerificationResult": {"cvvResult": "N"}})

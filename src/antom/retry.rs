@@ -16,7 +16,7 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
-            max_attempts: 3,
+            max_attempts: super::DEFAULT_MAX_ATTEMPTS,
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(2),
         }

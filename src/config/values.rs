@@ -54,6 +54,15 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
+/// A duration as [`parse_duration`] reads it: `500ms`, `3s`, `2m`.
+pub fn format_duration(d: Duration) -> String {
+    match (d.subsec_millis(), d.as_secs()) {
+        (0, s) if s % 60 == 0 && s > 0 => format!("{}m", s / 60),
+        (0, s) => format!("{s}s"),
+        _ => format!("{}ms", d.as_millis()),
+    }
+}
+
 /// `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`.
 pub fn parse_bool(s: &str) -> Result<bool, String> {
     match s.trim().to_ascii_lowercase().as_str() {
@@ -80,6 +89,12 @@ mod tests {
         assert_eq!(parse_bool("Yes"), Ok(true));
         assert_eq!(parse_bool("off"), Ok(false));
         assert!(parse_bool("maybe").is_err());
+        for text in ["500ms", "3s", "2m", "90s", "1500ms"] {
+            assert_eq!(
+                parse_duration(text).map(format_duration).as_deref(),
+                Ok(text)
+            );
+        }
         assert_eq!(
             "unix:/tmp/s.sock".parse(),
             Ok(ListenAddr::Unix("/tmp/s.sock".into()))

@@ -33,20 +33,12 @@ pub struct KeysDir {
 /// Why the directory could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum KeysDirError {
-    /// Reading or writing failed.
-    #[error("{}: {source}", path.display())]
-    Io {
-        /// The path.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// Some files exist and others don't: refuse to overwrite half a set.
-    #[error("{} holds only some of {FILES:?}: remove them all to start afresh, or restore the missing ones", dir.display())]
-    Partial {
-        /// The directory.
-        dir: PathBuf,
-    },
+    /// Reading or writing this path failed.
+    #[error("{path}: {1}", path = .0.display())]
+    Io(PathBuf, std::io::Error),
+    /// Some files in this directory exist and others don't: refuse to overwrite half a set.
+    #[error("{dir} holds only some of {FILES:?}: remove them all to start afresh, or restore the missing ones", dir = .0.display())]
+    Partial(PathBuf),
     /// A file holds something unusable.
     #[error(transparent)]
     Key(#[from] KeyError),
@@ -57,7 +49,7 @@ impl KeysDir {
     pub fn load_or_create(dir: &Path) -> Result<Self, KeysDirError> {
         let io = |path: &Path| {
             let path = path.to_owned();
-            move |source| KeysDirError::Io { path, source }
+            move |source| KeysDirError::Io(path, source)
         };
         let present = FILES.iter().filter(|f| dir.join(f).exists()).count();
         let created = present == 0;
@@ -75,9 +67,7 @@ impl KeysDir {
                 write_private(&path, content.as_bytes()).map_err(io(&path))?;
             }
         } else if present < FILES.len() {
-            return Err(KeysDirError::Partial {
-                dir: dir.to_owned(),
-            });
+            return Err(KeysDirError::Partial(dir.to_owned()));
         }
         let source = |name, file: &str| KeySource::File {
             name,

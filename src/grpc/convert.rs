@@ -1,8 +1,9 @@
-//! Protobuf request → domain [`PaymentResult`], validating before the network: required
-//! fields, lengths in characters, enum values, no control characters. Every violation
-//! is reported, named by its proto path.
+//! Protobuf ⇄ domain. Requests become a [`PaymentResult`], validated before the network:
+//! required fields, lengths in characters, enum values, no control characters, every
+//! violation reported and named by its proto path. Antom's result becomes the response.
 
 use crate::{
+    antom::{AntomResult, ResultStatus},
     payment::{
         AuthenticationType, AuthorizationError, CardVerificationResult, InteractionMode,
         PaymentResult, PaymentStatus, ThreeDsResult,
@@ -183,4 +184,19 @@ fn three_ds(c: &mut Check, t: pb::ThreeDsResult) -> Option<ThreeDsResult> {
         cavv: c.text(&format!("{P}.cavv"), t.cavv, 128),
     };
     (t != ThreeDsResult::default()).then_some(t)
+}
+
+impl From<AntomResult> for pb::SendPaymentResultResponse {
+    fn from(r: AntomResult) -> Self {
+        let status = match r.result_status {
+            ResultStatus::Success => pb::ResultStatus::Success,
+            ResultStatus::Fail => pb::ResultStatus::Fail,
+            ResultStatus::Unknown => pb::ResultStatus::Unknown,
+        };
+        Self {
+            result_code: r.result_code,
+            result_status: status.into(),
+            result_message: r.result_message,
+        }
+    }
 }

@@ -1,5 +1,9 @@
 //! Key text as people hand it around: PEM, or one line of bare Base64 (Antom's portal
 //! and SDKs). Decoding and encoding both; decoded bytes are zeroized on drop.
+//!
+//! Not the `pem` crate (in the tree through `rcgen`): it copies the Base64 body into a
+//! `String` and the DER into a `Vec` that it never zeroizes, and it has no bare-Base64
+//! form. Here every intermediate copy of private key text is `Zeroizing`.
 
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use zeroize::Zeroizing;

@@ -1,4 +1,5 @@
-//! Signing backend on aws-lc-rs: constant-time, ~4,500 RSA-2048 signs/s here.
+//! Signing backend on aws-lc-rs: constant-time, and the fastest RSA of the two backends
+//! (`cargo bench --bench crypto` measures both).
 
 use aws_lc_rs::{
     rand::SystemRandom,

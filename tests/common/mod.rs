@@ -6,86 +6,64 @@
 use std::{net::SocketAddr, sync::Arc, sync::OnceLock, time::Duration};
 
 use antom_sidecar::{
-    antom::{AntomClient, Auth, Endpoint, RetryPolicy, Settings},
-    emulator::{Emulator, EmulatorConfig},
+    antom::{AntomClient, Endpoint, RetryPolicy, SettingsBuilder},
+    emulator::{Emulator, EmulatorConfig, EmulatorHandle, KeyPairs},
+    grpc,
     keys::GeneratedKeyPair,
     pb::{self, risk_service_client::RiskServiceClient},
     secret::Secret,
-    server::{self, Listener},
+    server::{Drained, Listener},
 };
 use tokio::{net::TcpListener, sync::oneshot};
 use tonic::transport::Channel;
 
 /// Key pairs shared by the tests of one binary: generating RSA keys costs time.
 pub struct TestKeys {
-    pub merchant: GeneratedKeyPair,
-    pub antom: GeneratedKeyPair,
+    /// The merchant's and Antom's pairs, tied together as in production.
+    pub pairs: KeyPairs,
+    /// A third pair, for keys that must not verify.
     pub other: GeneratedKeyPair,
 }
 
 pub fn keys() -> &'static TestKeys {
     static KEYS: OnceLock<TestKeys> = OnceLock::new();
     KEYS.get_or_init(|| TestKeys {
-        merchant: GeneratedKeyPair::generate(),
-        antom: GeneratedKeyPair::generate(),
+        pairs: KeyPairs::generate(),
         other: GeneratedKeyPair::generate(),
     })
 }
 
 pub const CLIENT_ID: &str = "SANDBOX_TEST_CLIENT";
 
-/// A running emulator.
-pub struct RunningEmulator {
-    pub addr: SocketAddr,
-    pub emulator: Emulator,
-    _stop: oneshot::Sender<()>,
-}
-
-pub async fn start_emulator(config: EmulatorConfig) -> RunningEmulator {
-    let listener = TcpListener::bind("127.0.0.1:0")
+/// An emulator on `127.0.0.1:0`, stopped when the handle drops.
+pub async fn start_emulator(config: EmulatorConfig) -> EmulatorHandle {
+    Emulator::new(config)
+        .spawn(([127, 0, 0, 1], 0).into())
         .await
-        .expect("bind emulator");
-    let addr = listener.local_addr().expect("emulator address");
-    let emulator = Emulator::new(config);
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(emulator.clone().run(listener, async {
-        let _ = stopped.await;
-    }));
-    RunningEmulator {
-        addr,
-        emulator,
-        _stop: stop,
-    }
+        .expect("start the emulator")
 }
 
-/// The emulator as Antom would be for our merchant.
+/// The emulator as Antom would be for our merchant, accepting an API key too.
 pub fn emulator_config() -> EmulatorConfig {
-    let k = keys();
     EmulatorConfig {
-        merchant_public_key: k.merchant.verifying_key(),
-        antom_private_key: k.antom.signing_key(),
         api_key: Some(Secret::new("isak_TEST_emulator")),
+        ..keys().pairs.emulator_config()
     }
 }
 
-/// Sidecar settings pointed at `emulator`, signing with the merchant key.
-pub fn settings(emulator: SocketAddr) -> Settings {
-    let k = keys();
+/// Sidecar settings pointed at `http://{emulator}`, signing with the merchant key.
+pub fn settings(emulator: SocketAddr) -> SettingsBuilder {
     let endpoint = Endpoint::base_url(&format!("http://{emulator}"), false).expect("endpoint");
-    let auth = Auth::Signature {
-        key: k.merchant.signing_key(),
-        key_version: "1".into(),
-    };
-    Settings {
+    keys()
+        .pairs
+        .client_settings(endpoint, CLIENT_ID)
         // Fast retries keep the tests quick; the policy is the same.
-        retry: RetryPolicy {
+        .retry(RetryPolicy {
             max_attempts: 3,
             base_delay: Duration::from_millis(10),
             max_delay: Duration::from_millis(50),
-        },
-        request_timeout: Duration::from_secs(5),
-        ..Settings::new(endpoint, CLIENT_ID, auth, k.antom.verifying_key())
-    }
+        })
+        .request_timeout(Duration::from_secs(5))
 }
 
 /// A running sidecar and a client connected to it.
@@ -94,34 +72,37 @@ pub struct RunningSidecar {
     pub client: RiskServiceClient<Channel>,
     pub channel: Channel,
     pub stop: Option<oneshot::Sender<()>>,
-    pub done: tokio::task::JoinHandle<Result<(), server::ServeError>>,
+    pub done: tokio::task::JoinHandle<Result<Drained, grpc::ServeError>>,
 }
 
-/// Runs `server::run` on `listener` with `grace`; drop or fire the sender to stop it.
+/// Runs `grpc::serve` on `listener` with `grace`; drop or fire the sender to stop it.
 pub fn spawn_server(
     listener: Listener,
-    settings: Settings,
+    settings: SettingsBuilder,
     grace: Duration,
 ) -> (
     oneshot::Sender<()>,
-    tokio::task::JoinHandle<Result<(), server::ServeError>>,
+    tokio::task::JoinHandle<Result<Drained, grpc::ServeError>>,
 ) {
-    let client = Arc::new(AntomClient::new(settings).expect("client"));
+    let client = Arc::new(AntomClient::new(settings.build()).expect("client"));
     let (stop, stopped) = oneshot::channel::<()>();
     let shutdown = async {
         let _ = stopped.await;
     };
     (
         stop,
-        tokio::spawn(server::run(listener, client, shutdown, grace)),
+        tokio::spawn(grpc::serve(listener, client, shutdown, grace)),
     )
 }
 
-pub async fn start_sidecar(settings: Settings) -> RunningSidecar {
+pub async fn start_sidecar(settings: SettingsBuilder) -> RunningSidecar {
     start_sidecar_with_grace(settings, Duration::from_secs(5)).await
 }
 
-pub async fn start_sidecar_with_grace(settings: Settings, grace: Duration) -> RunningSidecar {
+pub async fn start_sidecar_with_grace(
+    settings: SettingsBuilder,
+    grace: Duration,
+) -> RunningSidecar {
     let tcp = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind sidecar");
@@ -177,16 +158,15 @@ impl RunningSidecar {
 /// guessed sleep), e.g. to shut the sidecar down while it is in flight.
 pub async fn in_flight(
     sidecar: &RunningSidecar,
-    emulator: &RunningEmulator,
+    emulator: &EmulatorHandle,
     id: &str,
 ) -> tokio::task::JoinHandle<Result<tonic::Response<pb::SendPaymentResultResponse>, tonic::Status>>
 {
     let mut client = sidecar.client.clone();
     let req = request(id);
-    let seen = emulator.emulator.watch_requests().borrow().total;
+    let seen = emulator.watch_requests().borrow().total;
     let call = tokio::spawn(async move { client.send_payment_result(req).await });
     emulator
-        .emulator
         .watch_requests()
         .wait_for(|log| log.total > seen)
         .await
@@ -202,9 +182,9 @@ pub fn error_info(status: &tonic::Status) -> (String, String) {
 }
 
 /// Emulator plus sidecar with default settings.
-pub async fn start() -> (RunningEmulator, RunningSidecar) {
+pub async fn start() -> (EmulatorHandle, RunningSidecar) {
     let emulator = start_emulator(emulator_config()).await;
-    let sidecar = start_sidecar(settings(emulator.addr)).await;
+    let sidecar = start_sidecar(settings(emulator.addr())).await;
     (emulator, sidecar)
 }
 

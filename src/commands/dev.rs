@@ -5,19 +5,20 @@ use std::{future::Future, io::Write, net::SocketAddr, sync::Arc, time::Duration}
 
 use tracing::info;
 
+use super::CommandError;
 use crate::{
-    antom::{AntomClient, Auth, Endpoint, Settings},
-    config::ListenAddr,
-    emulator::{Emulator, EmulatorConfig},
-    keys::GeneratedKeyPair,
-    server::{self, Listener},
+    antom::AntomClient,
+    config::{DEFAULT_LISTEN, ListenAddr},
+    emulator::{Emulator, KeyPairs},
+    grpc,
+    server::Listener,
 };
 
 /// `dev` flags.
 #[derive(Debug, clap::Args)]
-pub struct DevArgs {
+pub struct Args {
     /// Where the sidecar listens.
-    #[arg(long, env = "SIDECAR_LISTEN", default_value = "127.0.0.1:50051")]
+    #[arg(long, env = "SIDECAR_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: ListenAddr,
     /// Where the emulator listens (port 0: any free port).
     #[arg(long, default_value = "127.0.0.1:0")]
@@ -28,40 +29,23 @@ pub struct DevArgs {
 pub const DEV_CLIENT_ID: &str = "SANDBOX_DEV_SIDECAR";
 
 /// Runs emulator and sidecar until `shutdown`.
-pub async fn run(
-    args: DevArgs,
-    shutdown: impl Future<Output = ()>,
-) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let (merchant, antom) = (GeneratedKeyPair::generate(), GeneratedKeyPair::generate());
-    let emulator_listener = tokio::net::TcpListener::bind(args.emulator_listen).await?;
-    let emulator_addr = emulator_listener.local_addr()?;
-    let emulator = Emulator::new(EmulatorConfig {
-        merchant_public_key: merchant.verifying_key(),
-        antom_private_key: antom.signing_key(),
-        api_key: None,
-    });
-    let (stop_emulator, emulator_stopped) = tokio::sync::oneshot::channel::<()>();
-    let emulator_task = tokio::spawn(emulator.run(emulator_listener, async {
-        let _ = emulator_stopped.await;
-    }));
-
-    let endpoint = Endpoint::base_url(&format!("http://{emulator_addr}"), false)?;
-    let auth = Auth::Signature {
-        key: merchant.signing_key(),
-        key_version: "1".into(),
-    };
-    let settings = Settings::new(endpoint, DEV_CLIENT_ID, auth, antom.verifying_key());
-    let client = Arc::new(AntomClient::new(settings)?);
+pub async fn run(args: Args, shutdown: impl Future<Output = ()>) -> Result<(), CommandError> {
+    let keys = KeyPairs::generate();
+    let emulator = Emulator::new(keys.emulator_config())
+        .spawn(args.emulator_listen)
+        .await
+        .map_err(|e| format!("cannot start the emulator on {}: {e}", args.emulator_listen))?;
+    let settings = keys.client_settings(emulator.endpoint(), DEV_CLIENT_ID);
+    let client = Arc::new(AntomClient::new(settings.build())?);
     let listener = Listener::bind(&args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let addr = listener.local_addr()?;
-    info!(sidecar = %addr, emulator = %emulator_addr, "dev mode: sidecar and Antom emulator running");
+    info!(sidecar = %addr, emulator = %emulator.addr(), "dev mode: sidecar and Antom emulator running");
     // Not `println!`: a closed stdout must not take the server down.
-    let _ = writeln!(std::io::stdout(), "{}", banner(&addr, emulator_addr));
-    server::run(listener, client, shutdown, Duration::from_secs(5)).await?;
-    let _ = stop_emulator.send(());
-    emulator_task.await??;
+    let _ = writeln!(std::io::stdout(), "{}", banner(&addr, emulator.addr()));
+    grpc::serve(listener, client, shutdown, Duration::from_secs(5)).await?;
+    emulator.shutdown().await;
     Ok(())
 }
 

@@ -9,58 +9,45 @@ use tonic_health::pb::{
     HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
 };
 
-use crate::config::ListenAddr;
+use crate::config::{DEFAULT_LISTEN, ListenAddr, parse_duration};
 
 /// `probe` flags.
 #[derive(Debug, clap::Args)]
-pub struct ProbeArgs {
+pub struct Args {
     /// The sidecar's address: host:port, or unix:/path/to/socket.
-    #[arg(long, env = "SIDECAR_LISTEN", default_value = "127.0.0.1:50051")]
+    #[arg(long, env = "SIDECAR_LISTEN", default_value = DEFAULT_LISTEN)]
     pub addr: ListenAddr,
     /// The service to ask about; empty for the server as a whole.
     #[arg(long, default_value = "antom.risk.v1.RiskService")]
     pub service: String,
     /// Give up after this long, e.g. 2s.
-    #[arg(long, default_value = "2s", value_parser = crate::config::parse_duration)]
+    #[arg(long, default_value = "2s", value_parser = parse_duration)]
     pub timeout: Duration,
 }
 
 /// Why the probe failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ProbeError {
-    /// No connection.
-    #[error("cannot connect to {addr}: {source}")]
-    Connect {
-        /// Where.
-        addr: ListenAddr,
-        /// Why.
-        source: tonic::transport::Error,
-    },
+    /// No connection to the address probed.
+    #[error("cannot connect to {0}: {1}")]
+    Connect(ListenAddr, tonic::transport::Error),
     /// The health call failed.
     #[error("health check failed: {0}")]
     Check(#[from] tonic::Status),
-    /// Answered, but not SERVING.
-    #[error("{service:?} is {status:?}")]
-    NotServing {
-        /// The service asked about.
-        service: String,
-        /// What the sidecar said.
-        status: ServingStatus,
-    },
+    /// The service asked about answered, but not SERVING.
+    #[error("{0:?} is {1:?}")]
+    NotServing(String, ServingStatus),
     /// No answer in time.
     #[error("no answer within {0:?}")]
     Timeout(Duration),
 }
 
 /// Checks health once.
-pub async fn run(args: ProbeArgs) -> Result<(), ProbeError> {
+pub async fn run(args: Args) -> Result<(), ProbeError> {
     let check = async {
         let channel = connect(&args.addr)
             .await
-            .map_err(|source| ProbeError::Connect {
-                addr: args.addr.clone(),
-                source,
-            })?;
+            .map_err(|e| ProbeError::Connect(args.addr.clone(), e))?;
         let request = HealthCheckRequest {
             service: args.service.clone(),
         };
@@ -71,10 +58,7 @@ pub async fn run(args: ProbeArgs) -> Result<(), ProbeError> {
             .status();
         match status {
             ServingStatus::Serving => Ok(()),
-            status => Err(ProbeError::NotServing {
-                service: args.service.clone(),
-                status,
-            }),
+            status => Err(ProbeError::NotServing(args.service.clone(), status)),
         }
     };
     tokio::time::timeout(args.timeout, check)

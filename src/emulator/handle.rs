@@ -1,0 +1,125 @@
+//! The emulator running in the background of a test, a benchmark or `dev` mode, and the
+//! key pairs that tie it to a client.
+
+use std::{net::SocketAddr, ops::Deref};
+
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+use super::{Emulator, EmulatorConfig};
+use crate::{
+    antom::{Auth, Endpoint, Settings, SettingsBuilder},
+    keys::GeneratedKeyPair,
+    server::Listener,
+};
+
+/// A merchant key pair and an Antom key pair made on the spot: the emulator holds the
+/// merchant's public half and Antom's private half, the client the other two.
+pub struct KeyPairs {
+    /// The merchant's pair: the client signs, the emulator verifies.
+    pub merchant: GeneratedKeyPair,
+    /// Antom's pair: the emulator signs, the client verifies.
+    pub antom: GeneratedKeyPair,
+}
+
+impl KeyPairs {
+    /// Two fresh RSA-2048 pairs.
+    pub fn generate() -> Self {
+        Self {
+            merchant: GeneratedKeyPair::generate(),
+            antom: GeneratedKeyPair::generate(),
+        }
+    }
+
+    /// The emulator's half: signed requests only, no API key.
+    pub fn emulator_config(&self) -> EmulatorConfig {
+        EmulatorConfig {
+            merchant_public_key: self.merchant.verifying_key(),
+            antom_private_key: self.antom.signing_key(),
+            api_key: None,
+        }
+    }
+
+    /// The client's half: settings that sign as the merchant and call `endpoint`.
+    pub fn client_settings(
+        &self,
+        endpoint: Endpoint,
+        client_id: impl Into<String>,
+    ) -> SettingsBuilder {
+        Settings::builder(
+            endpoint,
+            client_id,
+            Auth::signature(self.merchant.signing_key()),
+            self.antom.verifying_key(),
+        )
+    }
+}
+
+/// A running emulator; stopped when dropped, or drained with [`Self::shutdown`]. Derefs
+/// to the [`Emulator`] for what it has received.
+pub struct EmulatorHandle {
+    addr: SocketAddr,
+    tls: bool,
+    emulator: Emulator,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Binds `addr` (port 0 for any free port) and serves in the background.
+    pub async fn spawn(self, addr: SocketAddr) -> std::io::Result<EmulatorHandle> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(self.clone().run(Listener::Tcp(listener), async {
+            let _ = stopped.await;
+        }));
+        Ok(EmulatorHandle {
+            addr,
+            tls: self.tls.is_some(),
+            emulator: self,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+}
+
+impl EmulatorHandle {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://` or `https://` and the bound address: what a client's endpoint is.
+    pub fn base_url(&self) -> String {
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// The endpoint of the emulator's production path (`/ams/api/...`).
+    pub fn endpoint(&self) -> Endpoint {
+        Endpoint::base_url(&self.base_url(), false).expect("a loopback origin is a valid endpoint")
+    }
+
+    /// Stops accepting and waits for open requests (up to the emulator's grace).
+    pub async fn shutdown(mut self) {
+        self.stop.take();
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Deref for EmulatorHandle {
+    type Target = Emulator;
+
+    fn deref(&self) -> &Emulator {
+        &self.emulator
+    }
+}
+
+impl Drop for EmulatorHandle {
+    fn drop(&mut self) {
+        // Dropping the sender resolves the emulator's shutdown future.
+        self.stop.take();
+    }
+}
