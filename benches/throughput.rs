@@ -336,7 +336,11 @@ async fn end_to_end(budget: &Budget, keys: &KeyPairs, ceiling: f64) -> u64 {
     let sidecar_url = format!("http://{}", listener.local_addr().expect("an address"));
     let (stop_sidecar, stopped) = oneshot::channel::<()>();
     let stopped = async move { stopped.await.unwrap_or_default() };
-    let serve = grpc::serve(Listener::Tcp(listener), client(), stopped, SIDECAR_GRACE);
+    let options = grpc::Options {
+        grace: SIDECAR_GRACE,
+        ..grpc::Options::default()
+    };
+    let serve = grpc::serve(Listener::Tcp(listener), client(), options, stopped);
     let sidecar_task = tokio::spawn(serve);
     let channel = Channel::from_shared(sidecar_url).expect("a valid URI");
     let channel = channel.connect().await.expect("connect to the sidecar");

@@ -2,6 +2,7 @@
 //! with backoff within the caller's deadline, and response verification.
 
 mod endpoint;
+mod error;
 mod response;
 mod retry;
 mod settings;
@@ -10,18 +11,19 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
-use tokio::time::Instant;
+use tokio::{sync::Semaphore, time::Instant};
 use tracing::warn;
 use zeroize::Zeroizing;
 
 pub use endpoint::{
     Endpoint, EndpointError, PAYMENT_RESULT_PATH, Region, SANDBOX_PAYMENT_RESULT_PATH,
 };
-pub use response::{AntomResult, ResultStatus};
-pub use retry::RetryPolicy;
+pub use error::AntomError;
+pub use response::{AntomResult, ResultStatus, documented_status};
+pub use retry::{RetryPolicy, is_retryable};
 pub use settings::{
-    Auth, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT, Settings,
-    SettingsBuilder,
+    Auth, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONCURRENT_CALLS,
+    DEFAULT_REQUEST_TIMEOUT, Settings, SettingsBuilder,
 };
 
 use crate::{
@@ -31,58 +33,6 @@ use crate::{
 
 /// `User-Agent` of every request.
 pub const USER_AGENT_VALUE: &str = concat!("antom-sidecar/", env!("CARGO_PKG_VERSION"));
-
-/// Why a call did not end in Antom's SUCCESS.
-#[derive(Debug, thiserror::Error)]
-pub enum AntomError {
-    /// Antom answered with a result other than S.
-    #[error("Antom answered {} ({}): {}", .0.result_code, .0.result_status, .0.result_message)]
-    Rejected(AntomResult),
-    /// No connection, or the connection broke.
-    #[error("cannot reach Antom after {attempts} attempt(s): {cause}")]
-    Unreachable {
-        /// How many attempts were made, the first included.
-        attempts: u32,
-        /// What went wrong, in general terms (details are logged).
-        cause: &'static str,
-    },
-    /// The caller's deadline, or every attempt's timeout, passed.
-    #[error("no answer from Antom in time ({attempts} attempt(s)){}", last.as_deref().map(|l| format!("; the last attempt: {l}")).unwrap_or_default())]
-    Timeout {
-        /// How many attempts were made; 0 when the deadline left no time for one.
-        attempts: u32,
-        /// Why the last attempt failed, when the deadline cut retries short.
-        last: Option<String>,
-    },
-    /// HTTP status other than 200.
-    #[error("Antom answered HTTP {status}")]
-    HttpStatus {
-        /// The status code.
-        status: u16,
-    },
-    /// A 200 whose body is not Antom's `{"result":{...}}`.
-    #[error("Antom's response is malformed: {reason}")]
-    Malformed {
-        /// The parser's complaint.
-        reason: String,
-    },
-    /// A signature that does not verify.
-    #[error(
-        "Antom's response signature is invalid: {reason}; the outcome of the call is unknown. \
-         If every response fails this way, ANTOM_PUBLIC_KEY is probably not Antom's public key \
-         (a common mistake is to configure the merchant's own public key)"
-    )]
-    BadSignature {
-        /// Which check failed: the header's form, or the signature itself.
-        reason: &'static str,
-    },
-    /// Signature headers missing where the policy requires them.
-    #[error("Antom's response is not properly signed: {what}; the outcome of the call is unknown")]
-    Unsigned {
-        /// What is missing.
-        what: &'static str,
-    },
-}
 
 /// Why [`AntomClient::new`] failed.
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +49,10 @@ pub struct AntomClient {
     antom_public_key: VerifyingKey,
     retry: RetryPolicy,
     request_timeout: Duration,
+    /// One permit per call in flight, so that neither calls nor connections to Antom
+    /// grow without bound.
+    in_flight: Semaphore,
+    max_concurrent_calls: usize,
 }
 
 /// [`Auth`] made ready for requests: the bearer header is built once, marked sensitive.
@@ -111,13 +65,6 @@ enum RequestAuth {
     Bearer(HeaderValue),
 }
 
-enum Failure {
-    /// No answer: worth another attempt.
-    Transport(&'static str),
-    /// An answer that ends the call.
-    Final(AntomError),
-}
-
 impl AntomClient {
     /// Builds the pooled HTTP client.
     pub fn new(settings: Settings) -> Result<Self, ClientBuildError> {
@@ -125,6 +72,7 @@ impl AntomClient {
             .user_agent(USER_AGENT_VALUE)
             .connect_timeout(settings.connect_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
+            .pool_max_idle_per_host(settings.max_concurrent_calls)
             .tcp_keepalive(Duration::from_secs(30))
             // A redirect would send the signed request elsewhere, around the loopback-only
             // rule for http://; Antom does not redirect API calls.
@@ -163,16 +111,24 @@ impl AntomClient {
             antom_public_key: settings.antom_public_key,
             retry: settings.retry,
             request_timeout: settings.request_timeout,
+            in_flight: Semaphore::new(settings.max_concurrent_calls),
+            max_concurrent_calls: settings.max_concurrent_calls,
         })
     }
 
-    /// Sends `payment` to `sendPaymentResult`, retrying U results and connection
-    /// failures until `deadline`. `Ok` only for a signed, verified SUCCESS.
+    /// Sends `payment` to `sendPaymentResult`, retrying what [`is_retryable`] allows
+    /// until `deadline`. `Ok` only for a signed, verified SUCCESS. Refused at once, with
+    /// nothing sent, when the client's limit of calls in flight is reached.
     pub async fn send_payment_result(
         &self,
         payment: &PaymentResult,
         deadline: Option<Instant>,
     ) -> Result<AntomResult, AntomError> {
+        let Ok(_permit) = self.in_flight.try_acquire() else {
+            return Err(AntomError::Overloaded {
+                limit: self.max_concurrent_calls,
+            });
+        };
         let body = Bytes::from(payment.to_wire());
         let retry = self.retry;
         let mut attempt = 0;
@@ -193,21 +149,19 @@ impl AntomClient {
             if budget.is_zero() {
                 return Err(timeout(attempt - 1, previous.as_ref()));
             }
-            let failure = match tokio::time::timeout(budget, self.attempt(&body)).await {
+            let mut failure = match tokio::time::timeout(budget, self.attempt(&body)).await {
                 Ok(Ok(r)) if r.result_status == ResultStatus::Success => return Ok(r),
-                Ok(Ok(r)) if is_retryable(&r) => AntomError::Rejected(r),
-                Ok(Ok(r)) => return Err(AntomError::Rejected(r)),
-                Ok(Err(Failure::Final(e))) => return Err(e),
-                Ok(Err(Failure::Transport(cause))) => AntomError::Unreachable {
-                    attempts: attempt,
-                    cause,
-                },
+                Ok(Ok(r)) => AntomError::Rejected(r),
+                Ok(Err(e)) => e,
                 Err(_) if deadline.is_some_and(|d| Instant::now() >= d) => {
                     return Err(timeout(attempt, previous.as_ref()));
                 }
                 Err(_) => timeout(attempt, previous.as_ref()),
             };
-            if attempt >= retry.max_attempts {
+            if let AntomError::Unreachable { attempts, .. } = &mut failure {
+                *attempts = attempt;
+            }
+            if !is_retryable(&failure) || attempt >= retry.max_attempts {
                 return Err(failure);
             }
             let delay = retry.delay(attempt);
@@ -223,7 +177,7 @@ impl AntomClient {
 
     /// One signed request and its checked response. Signed anew each time, so every
     /// attempt carries a fresh `Request-Time`.
-    async fn attempt(&self, body: &Bytes) -> Result<AntomResult, Failure> {
+    async fn attempt(&self, body: &Bytes) -> Result<AntomResult, AntomError> {
         let time = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
@@ -248,7 +202,10 @@ impl AntomClient {
         };
         let transport = |e: reqwest::Error| {
             warn!(error = %error_chain(&e), "Antom request failed");
-            Failure::Transport(transport_cause(&e))
+            AntomError::Unreachable {
+                attempts: 1,
+                cause: transport_cause(&e),
+            }
         };
         let mut response = request.body(body.clone()).send().await.map_err(transport)?;
         let status = response.status();
@@ -257,7 +214,7 @@ impl AntomClient {
         while let Some(chunk) = response.chunk().await.map_err(transport)? {
             if bytes.len() + chunk.len() > MAX_RESPONSE_BYTES {
                 let reason = format!("the body is over {} KiB", MAX_RESPONSE_BYTES / 1024);
-                return Err(Failure::Final(AntomError::Malformed { reason }));
+                return Err(AntomError::Malformed { reason });
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -266,7 +223,7 @@ impl AntomClient {
             client_id: &self.client_id,
             key: &self.antom_public_key,
         };
-        response::interpret(status, &headers, &bytes, &expect).map_err(Failure::Final)
+        response::interpret(status, &headers, &bytes, &expect)
     }
 }
 
@@ -279,12 +236,6 @@ fn describe(e: &AntomError) -> String {
         AntomError::Timeout { .. } => "no answer within the request timeout".into(),
         other => other.to_string(),
     }
-}
-
-/// Whether another attempt may help: U results, except SYSTEM_ERROR (never retried,
-/// whatever its status says).
-fn is_retryable(result: &AntomResult) -> bool {
-    result.result_status == ResultStatus::Unknown && result.result_code != "SYSTEM_ERROR"
 }
 
 /// What the caller is told about a transport failure; the full chain goes to the log.

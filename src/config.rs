@@ -14,8 +14,10 @@ pub use values::{ListenAddr, format_duration, parse_bool, parse_duration};
 use crate::{
     antom::{Auth, Endpoint, Region, Settings},
     commands::serve,
+    grpc,
     keys::{self, KeySource},
     secret::Secret,
+    server::{Limits, default_max_connections},
     signing::VerifyingKey,
 };
 
@@ -29,8 +31,8 @@ pub struct Config {
     pub listen: ListenAddr,
     /// The Antom client's settings.
     pub settings: Settings,
-    /// Drain period on shutdown.
-    pub shutdown_grace: Duration,
+    /// The gRPC server's drain and limits.
+    pub options: grpc::Options,
 }
 
 /// Every problem found in the configuration, one per line.
@@ -68,14 +70,24 @@ enum Source<T> {
 /// The source of a value that may come inline or from a file, not both.
 fn exclusive<T>(
     inline: (&'static str, Option<T>),
-    file: (&'static str, Option<PathBuf>),
+    file: (&'static str, Option<String>),
 ) -> Result<Option<Source<T>>, String> {
-    match (inline.1, file.1) {
+    let path = file.1.map(|p| path(file.0, p)).transpose()?;
+    match (inline.1, path) {
         (Some(_), Some(_)) => Err(format!("set {} or {}, not both", inline.0, file.0)),
         (Some(v), None) => Ok(Some(Source::Inline(inline.0, v))),
         (None, Some(p)) => Ok(Some(Source::File(file.0, p))),
         (None, None) => Ok(None),
     }
+}
+
+/// A file setting's path: an empty value (`ANTOM_PUBLIC_KEY_FILE=`) is a mistake to
+/// report, not an absent setting.
+fn path(name: &str, value: String) -> Result<PathBuf, String> {
+    if value.trim().is_empty() {
+        return Err(format!("{name} is set but empty: give a path, or unset it"));
+    }
+    Ok(value.into())
 }
 
 fn key_source(source: Source<Secret>) -> KeySource {
@@ -86,8 +98,9 @@ fn key_source(source: Source<Secret>) -> KeySource {
 }
 
 impl Config {
-    /// Checks `args`, loads keys, and reports every problem at once.
-    pub fn from_args(args: serve::Args) -> Result<Self, ConfigErrors> {
+    /// Checks `args`, loads keys, and reports every problem at once. `fd_limit` is the
+    /// descriptor limit in force, which sets the default connection cap.
+    pub fn from_args(args: serve::Args, fd_limit: u64) -> Result<Self, ConfigErrors> {
         let mut p = Problems::default();
         let listen = p.check(
             args.listen
@@ -132,16 +145,37 @@ impl Config {
         {
             p.check(keys::check_not_own_key(key, antom, name));
         }
-        let extra_roots_pem = args
-            .ca_file
-            .and_then(|path| p.check(read("ANTOM_CA_FILE", &path)));
-        let max_attempts = p.check(max_attempts(&args.max_attempts));
-        let mut duration = |name: &str, value: &str| {
-            p.check(parse_duration(value).map_err(|e| format!("{name}: {e}")))
+        let extra_roots_pem = args.ca_file.and_then(|value| {
+            let path = p.check(path("ANTOM_CA_FILE", value))?;
+            p.check(read("ANTOM_CA_FILE", &path))
+        });
+        let number = |name: &str, value: &str| {
+            count(value).map_err(|e| format!("{name} must be {e}, got {value:?}"))
         };
-        let connect_timeout = duration("SIDECAR_CONNECT_TIMEOUT", &args.connect_timeout);
-        let request_timeout = duration("SIDECAR_REQUEST_TIMEOUT", &args.request_timeout);
-        let shutdown_grace = duration("SIDECAR_SHUTDOWN_GRACE", &args.shutdown_grace);
+        let duration =
+            |name: &str, value: &str| parse_duration(value).map_err(|e| format!("{name}: {e}"));
+        let max_attempts = p.check(number("SIDECAR_MAX_ATTEMPTS", &args.max_attempts));
+        let max_calls = p.check(number(
+            "SIDECAR_MAX_CONCURRENT_CALLS",
+            &args.max_concurrent_calls,
+        ));
+        let max_connections = match &args.max_connections {
+            Some(value) => p.check(number("SIDECAR_MAX_CONNECTIONS", value)),
+            None => max_calls.map(|calls| default_max_connections(fd_limit, calls)),
+        };
+        let max_message_bytes =
+            p.check(number("SIDECAR_MAX_MESSAGE_BYTES", &args.max_message_bytes));
+        let connect_timeout = p.check(duration("SIDECAR_CONNECT_TIMEOUT", &args.connect_timeout));
+        let request_timeout = p.check(duration("SIDECAR_REQUEST_TIMEOUT", &args.request_timeout));
+        let grace = p.check(duration("SIDECAR_SHUTDOWN_GRACE", &args.shutdown_grace));
+        let handshake_timeout = p.check(duration(
+            "SIDECAR_HANDSHAKE_TIMEOUT",
+            &args.handshake_timeout,
+        ));
+        let idle_timeout = p.check(duration("SIDECAR_IDLE_TIMEOUT", &args.idle_timeout));
+        let max_attempts = max_attempts.and_then(|n| {
+            p.check(u32::try_from(n).map_err(|_| "SIDECAR_MAX_ATTEMPTS is too large"))
+        });
         let (
             Some(listen),
             Some(client_id),
@@ -149,9 +183,10 @@ impl Config {
             Some(auth),
             Some((antom_public_key, _)),
             Some(max_attempts),
+            Some(max_calls),
             Some(connect_timeout),
             Some(request_timeout),
-            Some(shutdown_grace),
+            Some(options),
             true,
         ) = (
             listen,
@@ -160,9 +195,16 @@ impl Config {
             auth,
             antom_public_key,
             max_attempts,
+            max_calls,
             connect_timeout,
             request_timeout,
-            shutdown_grace,
+            options(
+                grace,
+                handshake_timeout,
+                idle_timeout,
+                max_connections,
+                max_message_bytes,
+            ),
             p.0.is_empty(),
         )
         else {
@@ -170,6 +212,7 @@ impl Config {
         };
         let settings = Settings::builder(endpoint, client_id, auth, antom_public_key)
             .max_attempts(max_attempts)
+            .max_concurrent_calls(max_calls)
             .connect_timeout(connect_timeout)
             .request_timeout(request_timeout)
             .extra_roots_pem(extra_roots_pem)
@@ -177,8 +220,35 @@ impl Config {
         Ok(Self {
             listen,
             settings,
-            shutdown_grace,
+            options,
         })
+    }
+}
+
+/// The server's options, once each is known good.
+fn options(
+    grace: Option<Duration>,
+    handshake_timeout: Option<Duration>,
+    idle_timeout: Option<Duration>,
+    max_connections: Option<usize>,
+    max_message_bytes: Option<usize>,
+) -> Option<grpc::Options> {
+    Some(grpc::Options {
+        grace: grace?,
+        limits: Limits {
+            handshake_timeout: handshake_timeout?,
+            idle_timeout: idle_timeout?,
+            max_connections: max_connections?,
+        },
+        max_message_bytes: max_message_bytes?,
+    })
+}
+
+/// A whole number of at least 1.
+fn count(value: &str) -> Result<usize, &'static str> {
+    match value.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("a whole number of at least 1"),
     }
 }
 
@@ -224,15 +294,6 @@ fn key_version(version: String) -> Result<String, &'static str> {
     Ok(version)
 }
 
-fn max_attempts(value: &str) -> Result<u32, String> {
-    match value.trim().parse::<u32>() {
-        Ok(n) if n >= 1 => Ok(n),
-        _ => Err(format!(
-            "SIDECAR_MAX_ATTEMPTS must be a whole number of at least 1, got {value:?}"
-        )),
-    }
-}
-
 fn api_key_text(source: Source<Secret>) -> Result<Secret, String> {
     let (name, key) = match source {
         Source::Inline(name, key) => (name, key),
@@ -272,7 +333,7 @@ mod tests {
     }
 
     fn problems(argv: &[&str]) -> Vec<String> {
-        Config::from_args(args(argv)).expect_err("problems").0
+        Config::from_args(args(argv), 1024).expect_err("problems").0
     }
 
     #[test]

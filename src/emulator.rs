@@ -33,7 +33,7 @@ pub use tls::{TlsError, TlsIdentity};
 use crate::{
     antom::{PAYMENT_RESULT_PATH, ResultStatus, SANDBOX_PAYMENT_RESULT_PATH},
     secret::Secret,
-    server::{Connections, Listener},
+    server::{Connections, Limits, Listener},
     signing::{SigningKey, VerifyingKey, content_to_sign, signature_header},
 };
 
@@ -152,7 +152,7 @@ impl Emulator {
     /// Serves HTTP/1.1 and HTTP/2 (HTTPS too, see [`Self::with_tls`]) on `listener`
     /// until `shutdown`, then gives open requests (a delay fault's, say) a few seconds.
     pub async fn run(self, listener: Listener, shutdown: impl Future<Output = ()>) {
-        let mut connections = Connections::http("emulator");
+        let mut connections = Connections::http("emulator", Limits::default());
         if let Some(tls) = &self.tls {
             connections = connections.with_tls(tls.acceptor.clone());
         }

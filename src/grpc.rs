@@ -4,6 +4,7 @@
 
 mod convert;
 mod deadline;
+mod edge;
 mod service;
 mod status;
 
@@ -13,16 +14,42 @@ use hyper_util::service::TowerToHyperService;
 use tonic::service::Routes;
 use tonic_health::ServingStatus;
 
+use edge::Edge;
 pub use service::RiskApi;
 
 use crate::{
     antom::AntomClient,
     pb::{self, risk_service_server::RiskServiceServer},
-    server::{Connections, Drained, Listener},
+    server::{Connections, Drained, Limits, Listener},
 };
 
-/// How long a shutdown waits for in-flight calls (`SIDECAR_SHUTDOWN_GRACE`).
-pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// How the gRPC server runs: its drain, its connections, its messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// How long a shutdown waits for in-flight calls.
+    pub grace: Duration,
+    /// Bounds on connections.
+    pub limits: Limits,
+    /// The largest request message accepted, in bytes.
+    pub max_message_bytes: usize,
+}
+
+impl Options {
+    /// `SIDECAR_SHUTDOWN_GRACE`'s default.
+    pub const DEFAULT_GRACE: Duration = Duration::from_secs(10);
+    /// `SIDECAR_MAX_MESSAGE_BYTES`'s default: 4 MiB, as in grpc-go and grpc-java.
+    pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            grace: Self::DEFAULT_GRACE,
+            limits: Limits::default(),
+            max_message_bytes: Self::DEFAULT_MAX_MESSAGE_BYTES,
+        }
+    }
+}
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +60,7 @@ pub enum ServeError {
 }
 
 /// Serves `RiskService`, health and reflection on `listener` until `shutdown` resolves,
-/// then reports NOT_SERVING and lets in-flight calls finish for up to `grace`.
+/// then reports NOT_SERVING and lets in-flight calls finish for up to the grace period.
 ///
 /// Connections are served with hyper directly, not with tonic's `transport::Server`: its
 /// built-in `grpc-timeout` handling answers CANCELLED at the caller's deadline, racing
@@ -41,8 +68,8 @@ pub enum ServeError {
 pub async fn serve(
     listener: Listener,
     client: Arc<AntomClient>,
+    options: Options,
     shutdown: impl Future<Output = ()>,
-    grace: Duration,
 ) -> Result<Drained, ServeError> {
     let (health, health_service) = tonic_health::server::health_reporter();
     // Keys and configuration are loaded before `serve` is called: serving from the start.
@@ -55,7 +82,10 @@ pub async fn serve(
     let routes = Routes::new(health_service)
         .add_service(reflection().build_v1()?)
         .add_service(reflection().build_v1alpha()?)
-        .add_service(RiskServiceServer::new(RiskApi::new(client)));
+        .add_service(
+            RiskServiceServer::new(RiskApi::new(client))
+                .max_decoding_message_size(options.max_message_bytes),
+        );
     let shutdown = async {
         shutdown.await;
         health.set_not_serving::<RiskServiceServer<RiskApi>>().await;
@@ -63,8 +93,14 @@ pub async fn serve(
             .set_service_status("", ServingStatus::NotServing)
             .await;
     };
-    let service = TowerToHyperService::new(routes);
-    Ok(Connections::grpc()
-        .serve_until(listener, service, shutdown, grace)
+    let connections = Connections::grpc(options.limits);
+    let edge = Edge::new(routes, connections.grace_over(), options.max_message_bytes);
+    Ok(connections
+        .serve_until(
+            listener,
+            TowerToHyperService::new(edge),
+            shutdown,
+            options.grace,
+        )
         .await)
 }

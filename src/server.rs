@@ -1,33 +1,68 @@
 //! The one accept-and-drain loop, shared by the gRPC listener and the emulator:
-//! [`Connections::serve_until`] accepts on a TCP or Unix [`Listener`], serves each
-//! connection with hyper, and on shutdown stops accepting, lets open calls finish for a
-//! grace period, then closes what is left.
+//! [`Connections::serve_until`] accepts on a TCP or Unix [`Listener`] within
+//! [`Limits`], serves each connection with hyper, and on shutdown stops accepting, lets
+//! open calls finish for a grace period, then ends what is left.
 
+mod connection;
+mod fd_limit;
 mod listener;
 
-use std::{future::Future, time::Duration};
+use std::{future::Future, io, time::Duration};
 
 use hyper::{Request, Response, body::Incoming};
 use hyper_util::{
-    rt::{TokioExecutor, TokioIo, TokioTimer},
-    server::{conn::auto, graceful::GracefulShutdown},
+    rt::{TokioExecutor, TokioTimer},
+    server::conn::auto,
 };
-use tokio::task::JoinSet;
+use tokio::{sync::watch, task::JoinSet};
 use tokio_rustls::TlsAcceptor;
+use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
-use listener::Connection;
+pub use fd_limit::{default_max_connections, raise_fd_limit};
 pub use listener::Listener;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// How accepted connections are served: which HTTP versions, and whether over TLS.
+/// Bounds on connections, so that no client can starve the server of descriptors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// TLS and the client's first bytes (the HTTP/2 preface) must arrive within this.
+    pub handshake_timeout: Duration,
+    /// A connection with no open call for this long is closed (HTTP/2: with a GOAWAY).
+    pub idle_timeout: Duration,
+    /// Connections open at once; beyond it, new ones are accepted and closed at once.
+    pub max_connections: usize,
+}
+
+impl Limits {
+    /// `SIDECAR_HANDSHAKE_TIMEOUT`'s default.
+    pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+    /// `SIDECAR_IDLE_TIMEOUT`'s default.
+    pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+}
+
+impl Default for Limits {
+    /// The defaults, with the connection cap derived from the descriptor limit.
+    fn default() -> Self {
+        Self {
+            handshake_timeout: Self::DEFAULT_HANDSHAKE_TIMEOUT,
+            idle_timeout: Self::DEFAULT_IDLE_TIMEOUT,
+            max_connections: default_max_connections(fd_limit::current(), 0),
+        }
+    }
+}
+
+/// How accepted connections are served: which HTTP versions, whether over TLS, within
+/// which limits.
 #[derive(Clone)]
 pub struct Connections {
     /// Names the server in logs (`gRPC`, `emulator`).
     name: &'static str,
     builder: auto::Builder<TokioExecutor>,
     tls: Option<TlsAcceptor>,
+    limits: Limits,
+    grace_over: CancellationToken,
 }
 
 /// How a drain ended.
@@ -35,33 +70,43 @@ pub struct Connections {
 pub enum Drained {
     /// Every connection closed within the grace period.
     Complete,
-    /// The grace period ran out; this many connections were closed with calls open.
+    /// The grace period ran out with this many connections still open.
     GraceExpired(usize),
 }
 
+/// Headers a call may carry at most, by HTTP/2's count (name + value + 32 per field);
+/// the gRPC edge answers a larger call with a status of its own.
+pub const MAX_METADATA_BYTES: usize = 64 * 1024;
+
 impl Connections {
     /// gRPC: HTTP/2 only, with keepalive pings that close connections whose peer vanished.
-    pub fn grpc() -> Self {
+    pub fn grpc(limits: Limits) -> Self {
         let mut builder = auto::Builder::new(TokioExecutor::new()).http2_only();
         builder
             .http2()
             .timer(TokioTimer::new())
-            .keep_alive_interval(Some(Duration::from_secs(30)));
-        Self {
-            name: "gRPC",
-            builder,
-            tls: None,
-        }
+            .keep_alive_interval(Some(Duration::from_secs(30)))
+            // Four times the metadata limit: between the two, the gRPC edge answers the
+            // one call with a status; HTTP/2 would reset it bare (431), or past four times
+            // its own limit close the whole connection.
+            .max_header_list_size(4 * MAX_METADATA_BYTES as u32);
+        Self::new("gRPC", builder, limits)
     }
 
     /// Plain HTTP: HTTP/1.1 and HTTP/2, as Antom's API (and so the emulator) speaks.
-    pub fn http(name: &'static str) -> Self {
+    pub fn http(name: &'static str, limits: Limits) -> Self {
         let mut builder = auto::Builder::new(TokioExecutor::new());
         builder.http2().timer(TokioTimer::new());
+        Self::new(name, builder, limits)
+    }
+
+    fn new(name: &'static str, builder: auto::Builder<TokioExecutor>, limits: Limits) -> Self {
         Self {
             name,
             builder,
             tls: None,
+            limits,
+            grace_over: CancellationToken::new(),
         }
     }
 
@@ -71,10 +116,16 @@ impl Connections {
         self
     }
 
+    /// Cancelled when the grace period ends with calls still open: a service races its
+    /// calls against it, to answer them before their connections close.
+    pub fn grace_over(&self) -> CancellationToken {
+        self.grace_over.clone()
+    }
+
     /// Serves `service` on `listener` until `shutdown` resolves. Then the listener is
     /// closed (new clients are refused at once rather than left waiting out the drain),
-    /// open connections are asked to finish (HTTP/2 GOAWAY), and whatever is still open
-    /// after `grace` is closed.
+    /// open connections are asked to finish (HTTP/2 GOAWAY), and when `grace` runs out,
+    /// [`Self::grace_over`] is cancelled and what is still open is closed.
     pub async fn serve_until(
         &self,
         listener: Listener,
@@ -82,8 +133,9 @@ impl Connections {
         shutdown: impl Future<Output = ()>,
         grace: Duration,
     ) -> Drained {
-        let graceful = GracefulShutdown::new();
+        let (drain, draining) = watch::channel(false);
         let mut connections = JoinSet::new();
+        let mut backoff = Backoff::default();
         tokio::pin!(shutdown);
         loop {
             let accepted = tokio::select! {
@@ -91,21 +143,54 @@ impl Connections {
                 accepted = listener.accept() => accepted,
             };
             match accepted {
-                Ok(connection) => {
-                    let serve = self.serve_connection(connection, service.clone(), &graceful);
-                    connections.spawn(serve);
+                Ok(_) if connections.len() >= self.limits.max_connections => {
+                    // Dropped at once: the client sees the connection close and can retry
+                    // elsewhere, while the calls already open go on.
+                    debug!(
+                        server = self.name,
+                        max = self.limits.max_connections,
+                        "connection limit reached: closing a new connection"
+                    );
                 }
+                Ok(io) => {
+                    backoff = Backoff::default();
+                    let (name, builder, tls) = (self.name, self.builder.clone(), self.tls.clone());
+                    let serve = connection::serve(
+                        builder,
+                        tls,
+                        io,
+                        service.clone(),
+                        self.limits,
+                        draining.clone(),
+                    );
+                    connections.spawn(async move {
+                        match serve.await {
+                            Ok(ended) => debug!(server = name, ?ended, "connection ended"),
+                            Err(e) => debug!(server = name, error = %e, "connection failed"),
+                        }
+                    });
+                }
+                Err(e) if is_per_connection(&e) => {}
                 Err(e) => {
-                    // Out of file descriptors and the like: pass, don't die.
-                    warn!(server = self.name, error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    // Out of descriptors or memory: the pending connection stays queued and
+                    // accept would fail again at once. Wait, but only until a connection
+                    // ends (freeing a descriptor) or the backoff passes.
+                    if backoff.first() {
+                        warn!(server = self.name, error = %e, open = connections.len(), "accept failing: backing off");
+                    }
+                    tokio::select! {
+                        () = &mut shutdown => break,
+                        () = tokio::time::sleep(backoff.next()) => {}
+                        Some(_) = connections.join_next() => {}
+                    }
                 }
             }
             while connections.try_join_next().is_some() {}
         }
         listener.close();
         info!(server = self.name, open = connections.len(), "draining");
-        if tokio::time::timeout(grace, graceful.shutdown())
+        drain.send_replace(true);
+        if tokio::time::timeout(grace, all_closed(&mut connections))
             .await
             .is_ok()
         {
@@ -116,40 +201,51 @@ impl Connections {
             server = self.name,
             grace_ms = grace.as_millis() as u64,
             open,
-            "grace period over: closing connections with calls still open"
+            "grace period over: answering the calls still open, then closing"
         );
+        self.grace_over.cancel();
+        // The calls answer at once; this only lets their last frames go out.
+        let flush = Duration::from_millis(500);
+        let _ = tokio::time::timeout(flush, all_closed(&mut connections)).await;
         connections.shutdown().await;
         Drained::GraceExpired(open)
     }
+}
 
-    /// One connection, from the TLS handshake (if any) to its end.
-    fn serve_connection(
-        &self,
-        connection: Connection,
-        service: impl HttpService,
-        graceful: &GracefulShutdown,
-    ) -> impl Future<Output = ()> + Send + 'static {
-        let (name, builder, tls) = (self.name, self.builder.clone(), self.tls.clone());
-        let watcher = graceful.watcher();
-        async move {
-            let io = match tls {
-                None => Ok(connection),
-                Some(tls) => tls
-                    .accept(connection)
-                    .await
-                    .map(|io| Box::new(io) as Connection),
-            };
-            let result = match io {
-                Ok(io) => {
-                    let connection = builder.serve_connection(TokioIo::new(io), service);
-                    watcher.watch(connection.into_owned()).await
-                }
-                Err(e) => Err(e.into()),
-            };
-            if let Err(e) = result {
-                debug!(server = name, error = %e, "connection ended");
-            }
-        }
+/// Resolves once every connection has ended (cancel-safe: none is lost if dropped).
+async fn all_closed(connections: &mut JoinSet<()>) {
+    while connections.join_next().await.is_some() {}
+}
+
+/// Errors that concern only the connection being accepted: try the next one.
+fn is_per_connection(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::Interrupted
+            | io::ErrorKind::WouldBlock
+    )
+}
+
+/// Exponential backoff for a failing accept: 5 ms doubling to 1 s.
+struct Backoff(Duration);
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self(Duration::from_millis(5))
+    }
+}
+
+impl Backoff {
+    fn first(&self) -> bool {
+        self.0 == Self::default().0
+    }
+
+    fn next(&mut self) -> Duration {
+        let delay = self.0;
+        self.0 = (self.0 * 2).min(Duration::from_secs(1));
+        delay
     }
 }
 
@@ -162,6 +258,7 @@ pub trait HttpService:
         Future: Send + 'static,
     > + Clone
     + Send
+    + Sync
     + 'static
 {
     /// The response body.
@@ -170,7 +267,11 @@ pub trait HttpService:
 
 impl<S, B> HttpService for S
 where
-    S: hyper::service::Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S: hyper::service::Service<Request<Incoming>, Response = Response<B>>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
     S::Future: Send + 'static,
     S::Error: Into<BoxError>,
     B: hyper::body::Body<Data: Send, Error: Into<BoxError>> + Send + 'static,

@@ -41,6 +41,26 @@ impl fmt::Display for ResultStatus {
     }
 }
 
+/// The status Antom documents for a result code of this API (spec §3), `None` for a
+/// code it does not list.
+pub fn documented_status(code: &str) -> Option<ResultStatus> {
+    match code {
+        "SUCCESS" => Some(ResultStatus::Success),
+        "REQUEST_TRAFFIC_EXCEED_LIMIT" | "UNKNOWN_EXCEPTION" => Some(ResultStatus::Unknown),
+        "ACCESS_DENIED"
+        | "INVALID_API"
+        | "INVALID_CONTRACT"
+        | "KEY_NOT_FOUND"
+        | "MERCHANT_KYB_NOT_QUALIFIED"
+        | "MERCHANT_NOT_REGISTERED"
+        | "NO_INTERFACE_DEF"
+        | "PARAM_ILLEGAL"
+        | "SIGNATURE_INVALID"
+        | "SYSTEM_ERROR" => Some(ResultStatus::Fail),
+        _ => None,
+    }
+}
+
 /// Antom's `result` object.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]

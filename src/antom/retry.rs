@@ -1,8 +1,32 @@
-//! Exponential backoff with jitter between attempts.
+//! When to try again, and how long to wait first: one rule, used by the retry loop and
+//! by the `RetryInfo` the caller gets.
 
 use std::time::Duration;
 
-/// How often and how patiently to retry U results and connection failures.
+use super::{AntomError, ResultStatus, documented_status};
+
+/// Whether another attempt may help and is safe. `sendPaymentResult` is a notification
+/// keyed by `referenceTransactionId`, so a resend is harmless; it may help when Antom said
+/// U, did not answer, or answered HTTP 429 or 5xx. A U result whose code Antom documents
+/// as F (`ACCESS_DENIED`, `SYSTEM_ERROR`, ...) is not retried: the code names a problem
+/// that another attempt meets again, and Antom says never to retry `SYSTEM_ERROR`.
+pub fn is_retryable(error: &AntomError) -> bool {
+    match error {
+        AntomError::Rejected(r) => {
+            r.result_status == ResultStatus::Unknown
+                && documented_status(&r.result_code) != Some(ResultStatus::Fail)
+        }
+        AntomError::Unreachable { .. }
+        | AntomError::Timeout { .. }
+        | AntomError::Overloaded { .. } => true,
+        AntomError::HttpStatus { status } => *status == 429 || *status >= 500,
+        AntomError::Malformed { .. }
+        | AntomError::BadSignature { .. }
+        | AntomError::Unsigned { .. } => false,
+    }
+}
+
+/// How often and how patiently to retry what [`is_retryable`] allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 = never retry).

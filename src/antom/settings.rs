@@ -13,6 +13,8 @@ use crate::{
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 /// TCP + TLS connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// Calls in flight toward Antom at once; more are refused, never queued.
+pub const DEFAULT_MAX_CONCURRENT_CALLS: usize = 256;
 /// Timeout of one attempt.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -54,6 +56,7 @@ pub struct Settings {
     pub(super) request_timeout: Duration,
     /// Trust roots (PEM) added to the system's.
     pub(super) extra_roots_pem: Option<Vec<u8>>,
+    pub(super) max_concurrent_calls: usize,
 }
 
 impl Settings {
@@ -74,6 +77,7 @@ impl Settings {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             extra_roots_pem: None,
+            max_concurrent_calls: DEFAULT_MAX_CONCURRENT_CALLS,
         })
     }
 
@@ -128,6 +132,12 @@ impl SettingsBuilder {
     /// Extra trust roots (PEM), added to the system's.
     pub fn extra_roots_pem(mut self, pem: Option<Vec<u8>>) -> Self {
         self.0.extra_roots_pem = pem;
+        self
+    }
+
+    /// Calls in flight toward Antom at once (and so connections to it, at most).
+    pub fn max_concurrent_calls(mut self, limit: usize) -> Self {
+        self.0.max_concurrent_calls = limit;
         self
     }
 

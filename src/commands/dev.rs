@@ -7,11 +7,11 @@ use tracing::info;
 
 use super::CommandError;
 use crate::{
-    antom::AntomClient,
+    antom::{AntomClient, DEFAULT_MAX_CONCURRENT_CALLS},
     config::{DEFAULT_LISTEN, ListenAddr},
     emulator::{Emulator, KeyPairs},
     grpc,
-    server::Listener,
+    server::{Limits, Listener, default_max_connections, raise_fd_limit},
 };
 
 /// `dev` flags.
@@ -44,7 +44,16 @@ pub async fn run(args: Args, shutdown: impl Future<Output = ()>) -> Result<(), C
     info!(sidecar = %addr, emulator = %emulator.addr(), "dev mode: sidecar and Antom emulator running");
     // Not `println!`: a closed stdout must not take the server down.
     let _ = writeln!(std::io::stdout(), "{}", banner(&addr, emulator.addr()));
-    grpc::serve(listener, client, shutdown, Duration::from_secs(5)).await?;
+    let fd_limit = raise_fd_limit().unwrap_or(u64::MAX);
+    let options = grpc::Options {
+        grace: Duration::from_secs(5),
+        limits: Limits {
+            max_connections: default_max_connections(fd_limit, DEFAULT_MAX_CONCURRENT_CALLS),
+            ..Limits::default()
+        },
+        ..grpc::Options::default()
+    };
+    grpc::serve(listener, client, options, shutdown).await?;
     emulator.shutdown().await;
     Ok(())
 }

@@ -1,16 +1,19 @@
 //! `antom-sidecar serve`: the production sidecar, calling Antom for gRPC clients.
 
-use std::{future::Future, path::PathBuf, sync::Arc};
+use std::{future::Future, sync::Arc};
 
-use tracing::info;
+use tracing::{info, warn};
 
 use super::CommandError;
 use crate::{
-    antom::{AntomClient, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT},
+    antom::{
+        AntomClient, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONCURRENT_CALLS,
+        DEFAULT_REQUEST_TIMEOUT,
+    },
     config::{Config, DEFAULT_LISTEN, format_duration},
-    grpc::{self, DEFAULT_SHUTDOWN_GRACE},
+    grpc::{self, Options},
     secret::Secret,
-    server::Listener,
+    server::{Limits, Listener, raise_fd_limit},
     signing,
 };
 
@@ -39,13 +42,13 @@ pub struct Args {
     pub merchant_private_key: Option<Secret>,
     /// File holding the merchant's private key (e.g. mounted from a Kubernetes Secret).
     #[arg(long, env = "ANTOM_MERCHANT_PRIVATE_KEY_FILE")]
-    pub merchant_private_key_file: Option<PathBuf>,
+    pub merchant_private_key_file: Option<String>,
     /// Antom's RSA public key (X.509 SubjectPublicKeyInfo), PEM or bare Base64.
     #[arg(long, env = "ANTOM_PUBLIC_KEY", hide_env_values = true)]
     pub antom_public_key: Option<Secret>,
     /// File holding Antom's public key.
     #[arg(long, env = "ANTOM_PUBLIC_KEY_FILE")]
-    pub antom_public_key_file: Option<PathBuf>,
+    pub antom_public_key_file: Option<String>,
     /// keyVersion sent in the Signature header: which of the merchant's keys signs.
     #[arg(long, env = "ANTOM_KEY_VERSION", default_value = "1")]
     pub key_version: String,
@@ -54,10 +57,10 @@ pub struct Args {
     pub api_key: Option<Secret>,
     /// File holding the API key.
     #[arg(long, env = "ANTOM_API_KEY_FILE")]
-    pub api_key_file: Option<PathBuf>,
+    pub api_key_file: Option<String>,
     /// PEM file of extra CA certificates to trust, besides the system's.
     #[arg(long, env = "ANTOM_CA_FILE")]
-    pub ca_file: Option<PathBuf>,
+    pub ca_file: Option<String>,
     /// Attempts per call in all (U results and connection failures are retried).
     #[arg(long, env = "SIDECAR_MAX_ATTEMPTS", default_value_t = DEFAULT_MAX_ATTEMPTS.to_string())]
     pub max_attempts: String,
@@ -67,21 +70,47 @@ pub struct Args {
     /// Timeout of one attempt; the caller's gRPC deadline also bounds the whole call.
     #[arg(long, env = "SIDECAR_REQUEST_TIMEOUT", default_value_t = format_duration(DEFAULT_REQUEST_TIMEOUT))]
     pub request_timeout: String,
-    /// How long SIGTERM/SIGINT waits for in-flight calls.
-    #[arg(long, env = "SIDECAR_SHUTDOWN_GRACE", default_value_t = format_duration(DEFAULT_SHUTDOWN_GRACE))]
+    /// How long SIGTERM/SIGINT waits for in-flight calls; those still open then are
+    /// answered UNAVAILABLE (SHUTDOWN_OUTCOME_UNKNOWN).
+    #[arg(long, env = "SIDECAR_SHUTDOWN_GRACE", default_value_t = format_duration(Options::DEFAULT_GRACE))]
     pub shutdown_grace: String,
+    /// Calls in flight toward Antom at once (and so connections to it); more are answered
+    /// RESOURCE_EXHAUSTED (SIDECAR_OVERLOADED) at once, never queued.
+    #[arg(long, env = "SIDECAR_MAX_CONCURRENT_CALLS", default_value_t = DEFAULT_MAX_CONCURRENT_CALLS.to_string())]
+    pub max_concurrent_calls: String,
+    /// gRPC connections open at once; more are accepted and closed. Default: the
+    /// descriptor limit (raised to its hard limit at start-up) less a reserve for
+    /// connections to Antom and files.
+    #[arg(long, env = "SIDECAR_MAX_CONNECTIONS")]
+    pub max_connections: Option<String>,
+    /// A new connection must complete its HTTP/2 handshake within this.
+    #[arg(long, env = "SIDECAR_HANDSHAKE_TIMEOUT", default_value_t = format_duration(Limits::DEFAULT_HANDSHAKE_TIMEOUT))]
+    pub handshake_timeout: String,
+    /// A connection with no call open for this long is closed with a GOAWAY.
+    #[arg(long, env = "SIDECAR_IDLE_TIMEOUT", default_value_t = format_duration(Limits::DEFAULT_IDLE_TIMEOUT))]
+    pub idle_timeout: String,
+    /// The largest request message accepted, in bytes; larger ones are answered
+    /// RESOURCE_EXHAUSTED (MESSAGE_TOO_LARGE).
+    #[arg(long, env = "SIDECAR_MAX_MESSAGE_BYTES", default_value_t = Options::DEFAULT_MAX_MESSAGE_BYTES.to_string())]
+    pub max_message_bytes: String,
 }
 
-/// Checks the configuration, loads the keys, and serves until `shutdown`.
+/// Raises the descriptor limit, checks the configuration, loads the keys, and serves
+/// until `shutdown`.
 pub async fn run(args: Args, shutdown: impl Future<Output = ()>) -> Result<(), CommandError> {
-    let config = Config::from_args(args)?;
+    let fd_limit = raise_fd_limit().unwrap_or_else(|e| {
+        warn!(error = %e, "cannot raise the descriptor limit");
+        u64::MAX
+    });
+    let config = Config::from_args(args, fd_limit)?;
     let endpoint = config.settings.endpoint().to_string();
     let client = Arc::new(AntomClient::new(config.settings)?);
     let listener = Listener::bind(&config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let listen = listener.local_addr()?;
-    info!(%listen, %endpoint, crypto = signing::BACKEND, "antom-sidecar serving");
-    grpc::serve(listener, client, shutdown, config.shutdown_grace).await?;
+    let limits = config.options.limits;
+    info!(%listen, %endpoint, crypto = signing::BACKEND, fd_limit, max_connections = limits.max_connections, "antom-sidecar serving");
+    grpc::serve(listener, client, config.options, shutdown).await?;
     Ok(())
 }

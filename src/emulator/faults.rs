@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::antom::ResultStatus;
+use crate::antom::{ResultStatus, documented_status};
 
 /// What to do to one request.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -25,15 +25,6 @@ pub struct Faults {
     pub unsigned: bool,
     /// `emu-badsig-`: answer with a signature that does not verify.
     pub bad_signature: bool,
-}
-
-/// The status Antom documents for `code`, F for codes it doesn't list.
-pub fn documented_status(code: &str) -> ResultStatus {
-    match code {
-        "SUCCESS" => ResultStatus::Success,
-        "REQUEST_TRAFFIC_EXCEED_LIMIT" | "UNKNOWN_EXCEPTION" => ResultStatus::Unknown,
-        _ => ResultStatus::Fail,
-    }
 }
 
 /// Splits `s` at the next `-` (or its end).
@@ -87,7 +78,7 @@ impl Faults {
                         ("S", r) => (ResultStatus::Success, r),
                         ("F", r) => (ResultStatus::Fail, r),
                         ("U", r) => (ResultStatus::Unknown, r),
-                        _ => (documented_status(code), r),
+                        _ => (documented_status(code).unwrap_or(ResultStatus::Fail), r),
                     };
                     f.code = Some((code.to_owned(), status));
                     r

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status};
 use tracing::{Span, debug, info, instrument};
 
-use super::deadline::deadline;
+use super::deadline::CallDeadline;
 use crate::{
     antom::AntomClient,
     payment::PaymentResult,
@@ -32,7 +32,10 @@ impl RiskService for RiskApi {
         &self,
         request: Request<pb::SendPaymentResultRequest>,
     ) -> Result<Response<pb::SendPaymentResultResponse>, Status> {
-        let deadline = deadline(request.metadata());
+        let deadline = request
+            .extensions()
+            .get::<CallDeadline>()
+            .map(|d| d.answer_by());
         let payment = PaymentResult::try_from(request.into_inner())
             .inspect_err(|e| info!(error = %e, "invalid request"))?;
         Span::current().record(

@@ -4,11 +4,11 @@
 
 use std::{collections::HashMap, time::Duration};
 
-use tonic::{Code, Status};
+use tonic::{Code, Status, metadata::MetadataValue};
 use tonic_types::{ErrorDetails, StatusExt};
 
-use super::convert::InvalidRequest;
-use crate::antom::{AntomError, AntomResult, ResultStatus};
+use super::{convert::InvalidRequest, edge::EdgeError};
+use crate::antom::{AntomError, AntomResult, ResultStatus, is_retryable};
 
 /// `ErrorInfo.domain` when Antom produced the result.
 pub const ANTOM_DOMAIN: &str = "antom.com";
@@ -45,7 +45,7 @@ impl From<AntomError> for Status {
             message = format!("{message} ({hint})");
         }
         let mut details = ErrorDetails::new();
-        let (code, retry) = match &err {
+        let code = match &err {
             AntomError::Rejected(result) => {
                 let metadata = HashMap::from([
                     (
@@ -55,57 +55,47 @@ impl From<AntomError> for Status {
                     ("resultMessage".to_owned(), result.result_message.clone()),
                 ]);
                 details.set_error_info(&result.result_code, ANTOM_DOMAIN, metadata);
-                (
-                    code_for(result),
-                    result.result_status == ResultStatus::Unknown,
-                )
+                code_for(result)
+            }
+            AntomError::Overloaded { limit } => {
+                let metadata = [("maxConcurrentCalls", limit.to_string())];
+                sidecar_info(&mut details, "SIDECAR_OVERLOADED", &metadata);
+                Code::ResourceExhausted
             }
             AntomError::Unreachable { attempts, .. } => {
-                sidecar_info(
-                    &mut details,
-                    "UPSTREAM_UNAVAILABLE",
-                    &[("attempts", attempts.to_string())],
-                );
-                (Code::Unavailable, true)
+                let metadata = [("attempts", attempts.to_string())];
+                sidecar_info(&mut details, "UPSTREAM_UNAVAILABLE", &metadata);
+                Code::Unavailable
             }
             AntomError::Timeout { attempts, .. } => {
-                sidecar_info(
-                    &mut details,
-                    "UPSTREAM_TIMEOUT",
-                    &[("attempts", attempts.to_string())],
-                );
-                (Code::DeadlineExceeded, false)
+                let metadata = [("attempts", attempts.to_string())];
+                sidecar_info(&mut details, "UPSTREAM_TIMEOUT", &metadata);
+                Code::DeadlineExceeded
             }
             AntomError::HttpStatus { status } => {
-                sidecar_info(
-                    &mut details,
-                    "UPSTREAM_HTTP_STATUS",
-                    &[("httpStatus", status.to_string())],
-                );
-                let transient = *status == 429 || *status >= 500;
-                (
-                    if transient {
-                        Code::Unavailable
-                    } else {
-                        Code::Internal
-                    },
-                    transient,
-                )
+                let metadata = [("httpStatus", status.to_string())];
+                sidecar_info(&mut details, "UPSTREAM_HTTP_STATUS", &metadata);
+                if is_retryable(&err) {
+                    Code::Unavailable
+                } else {
+                    Code::Internal
+                }
             }
             AntomError::Malformed { .. } => {
                 sidecar_info(&mut details, "UPSTREAM_MALFORMED_RESPONSE", &[]);
-                (Code::Unknown, false)
+                Code::Unknown
             }
             AntomError::BadSignature { .. } => {
                 sidecar_info(&mut details, "RESPONSE_SIGNATURE_INVALID", &[]);
-                (Code::Internal, false)
+                Code::Internal
             }
             AntomError::Unsigned { .. } => {
                 sidecar_info(&mut details, "RESPONSE_UNSIGNED", &[]);
-                (Code::Internal, false)
+                Code::Internal
             }
         };
-        if retry {
+        // Present exactly when the retry loop would have tried again.
+        if is_retryable(&err) {
             details.set_retry_info(Some(RETRY_DELAY));
         }
         Status::with_error_details(code, message, details)
@@ -146,5 +136,58 @@ impl From<InvalidRequest> for Status {
         }
         details.set_error_info("INVALID_REQUEST", SIDECAR_DOMAIN, HashMap::new());
         Status::with_error_details(Code::InvalidArgument, message, details)
+    }
+}
+
+impl From<EdgeError> for Status {
+    fn from(err: EdgeError) -> Self {
+        use EdgeError as E;
+        let (code, reason, metadata, retry) = match &err {
+            E::MetadataTooLarge { size, limit } => (
+                Code::ResourceExhausted,
+                "METADATA_TOO_LARGE",
+                vec![
+                    ("sizeBytes", size.to_string()),
+                    ("limitBytes", limit.to_string()),
+                ],
+                false,
+            ),
+            E::UnsupportedEncoding(encoding) => (
+                Code::Unimplemented,
+                "UNSUPPORTED_ENCODING",
+                vec![
+                    ("encoding", encoding.clone()),
+                    ("supported", "identity".into()),
+                ],
+                false,
+            ),
+            E::MessageTooLarge(_, limit) => (
+                Code::ResourceExhausted,
+                "MESSAGE_TOO_LARGE",
+                vec![("limitBytes", limit.to_string())],
+                false,
+            ),
+            E::DeadlinePassed => (Code::DeadlineExceeded, "DEADLINE_EXCEEDED", vec![], false),
+            E::ShutdownOutcomeUnknown => {
+                (Code::Unavailable, "SHUTDOWN_OUTCOME_UNKNOWN", vec![], true)
+            }
+            E::Malformed(_) => (Code::InvalidArgument, "MALFORMED_REQUEST", vec![], false),
+            E::UnknownMethod(_) => (Code::Unimplemented, "UNKNOWN_METHOD", vec![], false),
+            E::Bare(code, _) => (*code, "REQUEST_FAILED", vec![], false),
+        };
+        let mut details = ErrorDetails::new();
+        sidecar_info(&mut details, reason, &metadata);
+        if retry {
+            details.set_retry_info(Some(RETRY_DELAY));
+        }
+        let mut status = Status::with_error_details(code, err.to_string(), details);
+        if matches!(err, E::UnsupportedEncoding(_)) {
+            // What grpc-go and grpc-java send with this status: the encodings we accept.
+            let identity = MetadataValue::from_static("identity");
+            status
+                .metadata_mut()
+                .insert("grpc-accept-encoding", identity);
+        }
+        status
     }
 }

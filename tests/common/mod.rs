@@ -91,7 +91,15 @@ pub fn spawn_server(
     };
     (
         stop,
-        tokio::spawn(grpc::serve(listener, client, shutdown, grace)),
+        tokio::spawn(grpc::serve(
+            listener,
+            client,
+            grpc::Options {
+                grace,
+                ..grpc::Options::default()
+            },
+            shutdown,
+        )),
     )
 }
 

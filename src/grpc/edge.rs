@@ -1,0 +1,172 @@
+//! The gRPC edge layer, around every service: what tonic's generated code cannot do for
+//! a call. It refuses oversized metadata and compressed messages with a status of their
+//! own, holds the caller's deadline from the moment the headers arrive (reading the body
+//! included), answers the calls still open when the shutdown grace ends, and gives
+//! tonic's own bare errors (an undecodable or oversized message) `ErrorInfo`.
+
+use std::{
+    convert::Infallible,
+    future::{Future, pending},
+    pin::Pin,
+    task::{Context, Poll},
+};
+
+use hyper::{HeaderMap, Request, Response, body::Incoming};
+use tokio::time::sleep_until;
+use tokio_util::sync::CancellationToken;
+use tonic::{Code, Status, body::Body};
+
+use super::deadline::CallDeadline;
+use crate::server::MAX_METADATA_BYTES;
+
+/// Wraps the routes; see the module docs.
+#[derive(Clone)]
+pub(super) struct Edge<S> {
+    inner: S,
+    /// Cancelled when the shutdown grace ends.
+    grace_over: CancellationToken,
+    /// The services' limit on a decoded message, named when one is over it.
+    max_message_bytes: usize,
+}
+
+impl<S> Edge<S> {
+    pub(super) fn new(inner: S, grace_over: CancellationToken, max_message_bytes: usize) -> Self {
+        Self {
+            inner,
+            grace_over,
+            max_message_bytes,
+        }
+    }
+}
+
+/// Why the edge answered a call itself; [`super::status`] makes the `Status`.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum EdgeError {
+    /// The call's headers are over [`MAX_METADATA_BYTES`].
+    #[error("the call's metadata is {size} bytes, over the limit of {limit}")]
+    MetadataTooLarge { size: usize, limit: usize },
+    /// A `grpc-encoding` other than identity.
+    #[error("grpc-encoding {0:?} is not supported: send messages uncompressed (identity)")]
+    UnsupportedEncoding(String),
+    /// The deadline passed with the request body still arriving or the handler late.
+    #[error("the deadline passed before the call completed")]
+    DeadlinePassed,
+    /// The shutdown grace ended with the call open.
+    #[error(
+        "the sidecar shut down before the call completed: Antom may already hold it, and \
+         resending the same referenceTransactionId is safe"
+    )]
+    ShutdownOutcomeUnknown,
+    /// tonic could not decode the request message (its words).
+    #[error("the request message could not be decoded: {0}")]
+    Malformed(String),
+    /// The request message is over the limit (tonic's words, the limit).
+    #[error("{0}")]
+    MessageTooLarge(String, usize),
+    /// No such service or method.
+    #[error("{0}")]
+    UnknownMethod(String),
+    /// Any other status tonic or a stock service (health) answered bare.
+    #[error("{1}")]
+    Bare(Code, String),
+}
+
+impl EdgeError {
+    /// What a bare status from tonic or a stock service means.
+    fn from_bare(status: &Status, max_message_bytes: usize) -> Self {
+        let message = status.message().to_owned();
+        match status.code() {
+            // On a unary request path, tonic's INTERNAL is always a decoding failure:
+            // a bad protobuf, a truncated frame, an empty body.
+            Code::Internal => Self::Malformed(message),
+            Code::OutOfRange => Self::MessageTooLarge(message, max_message_bytes),
+            Code::Unimplemented => Self::UnknownMethod(message),
+            code => Self::Bare(code, message),
+        }
+    }
+}
+
+impl<S> tower::Service<Request<Incoming>> for Edge<S>
+where
+    S: tower::Service<Request<Incoming>, Response = Response<Body>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response<Body>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response<Body>, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<Incoming>) -> Self::Future {
+        if let Err(refused) = admit(request.headers()) {
+            return Box::pin(async move { Ok(Status::from(refused).into_http()) });
+        }
+        let deadline = CallDeadline::from_headers(request.headers());
+        if let Some(deadline) = deadline {
+            request.extensions_mut().insert(deadline);
+        }
+        // The clone made ready by `poll_ready` serves this call.
+        let ready = self.inner.clone();
+        let call = std::mem::replace(&mut self.inner, ready).call(request);
+        let (grace_over, max_message_bytes) = (self.grace_over.clone(), self.max_message_bytes);
+        Box::pin(async move {
+            let late = async {
+                match deadline {
+                    Some(d) => sleep_until(d.backstop()).await,
+                    None => pending().await,
+                }
+            };
+            let response = tokio::select! {
+                biased;
+                response = call => {
+                    let Ok(response) = response;
+                    give_details(response, max_message_bytes)
+                }
+                () = late => Status::from(EdgeError::DeadlinePassed).into_http(),
+                () = grace_over.cancelled() => Status::from(EdgeError::ShutdownOutcomeUnknown).into_http(),
+            };
+            Ok(response)
+        })
+    }
+}
+
+/// Refuses what no handler should see: too much metadata, a compressed message.
+fn admit(headers: &HeaderMap) -> Result<(), EdgeError> {
+    // Counted as HTTP/2 counts a header list: name, value and 32 bytes per field.
+    let size: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 32)
+        .sum();
+    if size > MAX_METADATA_BYTES {
+        return Err(EdgeError::MetadataTooLarge {
+            size,
+            limit: MAX_METADATA_BYTES,
+        });
+    }
+    match headers.get("grpc-encoding") {
+        Some(encoding) if encoding != "identity" => Err(EdgeError::UnsupportedEncoding(
+            String::from_utf8_lossy(encoding.as_bytes()).into_owned(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A trailers-only answer without details is tonic's own (every status of ours carries
+/// `ErrorInfo`): give it details, and the code that says whose fault it is.
+fn give_details(response: Response<Body>, max_message_bytes: usize) -> Response<Body> {
+    let headers = response.headers();
+    if headers.contains_key("grpc-status-details-bin") {
+        return response;
+    }
+    match Status::from_header_map(headers) {
+        Some(status) if status.code() != Code::Ok => {
+            Status::from(EdgeError::from_bare(&status, max_message_bytes)).into_http()
+        }
+        _ => response,
+    }
+}

@@ -1,0 +1,234 @@
+//! One connection, from accept to close: the handshake deadline (TLS, then the client's
+//! first bytes), the idle timeout (a GOAWAY once no call has been open for a while, as
+//! grpc-go's `MaxConnectionIdle`), and the drain.
+
+use std::{
+    io,
+    pin::{Pin, pin},
+    sync::Arc,
+    task::{Context, Poll},
+    time::Duration,
+};
+
+use http_body_util::BodyExt;
+use hyper::{Request, Response, body::Incoming};
+use hyper_util::{
+    rt::{TokioExecutor, TokioIo},
+    server::conn::auto,
+};
+use tokio::{
+    io::{AsyncRead, AsyncWrite, ReadBuf},
+    sync::watch,
+    time::{Instant, sleep_until, timeout_at},
+};
+use tokio_rustls::TlsAcceptor;
+
+use super::{BoxError, HttpService, Limits, listener::Connection};
+
+/// How a connection ended, for the log.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Ended {
+    /// The peer closed it, or it finished after a GOAWAY.
+    Closed,
+    /// TLS or the client's first bytes did not arrive within the handshake timeout.
+    HandshakeTimeout,
+    /// Closed after the idle timeout.
+    Idle,
+}
+
+/// Serves `io` until it closes; `drain` turning true starts a graceful close.
+pub(super) async fn serve(
+    builder: auto::Builder<TokioExecutor>,
+    tls: Option<TlsAcceptor>,
+    io: Connection,
+    service: impl HttpService,
+    limits: Limits,
+    mut drain: watch::Receiver<bool>,
+) -> Result<Ended, BoxError> {
+    let handshake_deadline = Instant::now() + limits.handshake_timeout;
+    let io = match tls {
+        None => io,
+        Some(tls) => match timeout_at(handshake_deadline, tls.accept(io)).await {
+            Ok(io) => Box::new(io?),
+            Err(_) => return Ok(Ended::HandshakeTimeout),
+        },
+    };
+    let (io, mut greeted) = FirstBytes::new(io);
+    let (active, idle_rx) = watch::channel(0usize);
+    let service = Tracked {
+        inner: service,
+        active: Arc::new(active),
+    };
+    let mut conn = pin!(builder.serve_connection(TokioIo::new(io), service));
+    let mut idle = pin!(idle_for(idle_rx.clone(), limits.idle_timeout));
+    // After we send a GOAWAY, a peer that never closes is dropped once it has no call open.
+    let mut hard_stop = pin!(sleep_until(far_future()));
+    let mut ending: Option<Ended> = None;
+    loop {
+        tokio::select! {
+            result = conn.as_mut() => {
+                result?;
+                return Ok(ending.unwrap_or(Ended::Closed));
+            }
+            () = sleep_until(handshake_deadline), if !*greeted.borrow() => {
+                return Ok(Ended::HandshakeTimeout);
+            }
+            _ = greeted.changed(), if !*greeted.borrow() => {}
+            () = &mut idle, if ending.is_none() => {
+                conn.as_mut().graceful_shutdown();
+                ending = Some(Ended::Idle);
+                hard_stop.as_mut().reset(Instant::now() + limits.handshake_timeout);
+            }
+            _ = drain.wait_for(|d| *d), if ending.is_none() => {
+                if !*greeted.borrow() {
+                    // Nothing to finish: hyper would wait for the preface before closing.
+                    return Ok(Ended::Closed);
+                }
+                conn.as_mut().graceful_shutdown();
+                ending = Some(Ended::Closed);
+            }
+            () = &mut hard_stop => {
+                if *idle_rx.borrow() == 0 {
+                    return Ok(ending.unwrap_or(Ended::Closed));
+                }
+                hard_stop.as_mut().reset(Instant::now() + limits.handshake_timeout);
+            }
+        }
+    }
+}
+
+fn far_future() -> Instant {
+    Instant::now() + Duration::from_secs(86_400 * 365)
+}
+
+/// Resolves once no call has been open for `idle`.
+async fn idle_for(mut active: watch::Receiver<usize>, idle: Duration) {
+    loop {
+        let _ = active.wait_for(|n| *n == 0).await;
+        tokio::select! {
+            () = tokio::time::sleep(idle) => return,
+            _ = active.wait_for(|n| *n > 0) => {}
+        }
+    }
+}
+
+/// Counts a connection's open calls: from the request's arrival until its response body
+/// is dropped (sent or abandoned).
+#[derive(Clone)]
+struct Tracked<S> {
+    inner: S,
+    active: Arc<watch::Sender<usize>>,
+}
+
+struct Open(Arc<watch::Sender<usize>>);
+
+impl Open {
+    fn new(active: Arc<watch::Sender<usize>>) -> Self {
+        active.send_modify(|n| *n += 1);
+        Self(active)
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.send_modify(|n| *n -= 1);
+    }
+}
+
+type Frame<S> = hyper::body::Frame<<<S as HttpService>::Body as hyper::body::Body>::Data>;
+type TrackedBody<S> = http_body_util::combinators::MapFrame<
+    <S as HttpService>::Body,
+    Box<dyn FnMut(Frame<S>) -> Frame<S> + Send + Sync>,
+>;
+
+impl<S: HttpService> hyper::service::Service<Request<Incoming>> for Tracked<S> {
+    type Response = Response<TrackedBody<S>>;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, S::Error>> + Send>>;
+
+    fn call(&self, request: Request<Incoming>) -> Self::Future {
+        let open = Open::new(self.active.clone());
+        let response = self.inner.call(request);
+        Box::pin(async move {
+            let response = response.await?;
+            Ok(response.map(|body| {
+                let keep: Box<dyn FnMut(Frame<S>) -> Frame<S> + Send + Sync> =
+                    Box::new(move |frame| {
+                        let _ = &open;
+                        frame
+                    });
+                body.map_frame(keep)
+            }))
+        })
+    }
+}
+
+/// Passes bytes through, noting when the client has sent its first 24: the HTTP/2
+/// preface, or an HTTP/1.1 request line. Until then the handshake timer runs.
+struct FirstBytes {
+    inner: Connection,
+    remaining: usize,
+    seen: watch::Sender<bool>,
+}
+
+impl FirstBytes {
+    fn new(inner: Connection) -> (Self, watch::Receiver<bool>) {
+        let (seen, greeted) = watch::channel(false);
+        let io = Self {
+            inner,
+            remaining: 24,
+            seen,
+        };
+        (io, greeted)
+    }
+}
+
+impl AsyncRead for FirstBytes {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if this.remaining > 0 && matches!(polled, Poll::Ready(Ok(()))) {
+            let read = buf.filled().len() - before;
+            this.remaining = this.remaining.saturating_sub(read);
+            if this.remaining == 0 {
+                this.seen.send_replace(true);
+            }
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for FirstBytes {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
