@@ -7,14 +7,17 @@ mod connection;
 mod fd_limit;
 mod listener;
 
-use std::{future::Future, io, time::Duration};
+use std::{collections::VecDeque, future::Future, io, time::Duration};
 
 use hyper::{Request, Response, body::Incoming};
 use hyper_util::{
     rt::{TokioExecutor, TokioTimer},
     server::conn::auto,
 };
-use tokio::{sync::watch, task::JoinSet};
+use tokio::{
+    sync::watch,
+    task::{AbortHandle, JoinSet},
+};
 use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
@@ -136,6 +139,7 @@ impl Connections {
         let (drain, draining) = watch::channel(false);
         let mut connections = JoinSet::new();
         let mut backoff = Backoff::default();
+        let mut handshaking = Handshaking::default();
         tokio::pin!(shutdown);
         loop {
             let accepted = tokio::select! {
@@ -143,9 +147,12 @@ impl Connections {
                 accepted = listener.accept() => accepted,
             };
             match accepted {
-                Ok(_) if connections.len() >= self.limits.max_connections => {
-                    // Dropped at once: the client sees the connection close and can retry
-                    // elsewhere, while the calls already open go on.
+                Ok(_)
+                    if connections.len() >= self.limits.max_connections
+                        && !handshaking.evict_oldest() =>
+                {
+                    // Every connection is a live client: this one is dropped at once, and
+                    // the calls already open go on.
                     debug!(
                         server = self.name,
                         max = self.limits.max_connections,
@@ -155,6 +162,7 @@ impl Connections {
                 Ok(io) => {
                     backoff = Backoff::default();
                     let (name, builder, tls) = (self.name, self.builder.clone(), self.tls.clone());
+                    let (greeted, greeting) = watch::channel(false);
                     let serve = connection::serve(
                         builder,
                         tls,
@@ -162,13 +170,15 @@ impl Connections {
                         service.clone(),
                         self.limits,
                         draining.clone(),
+                        greeted,
                     );
-                    connections.spawn(async move {
+                    let task = connections.spawn(async move {
                         match serve.await {
                             Ok(ended) => debug!(server = name, ?ended, "connection ended"),
                             Err(e) => debug!(server = name, error = %e, "connection failed"),
                         }
                     });
+                    handshaking.push(task, greeting, self.limits.max_connections);
                 }
                 Err(e) if is_per_connection(&e) => {}
                 Err(e) => {
@@ -209,6 +219,38 @@ impl Connections {
         let _ = tokio::time::timeout(flush, all_closed(&mut connections)).await;
         connections.shutdown().await;
         Drained::GraceExpired(open)
+    }
+}
+
+/// Connections that have not yet sent a byte, oldest first: at the connection cap, the
+/// oldest is closed to make room, so that a flood of silent connections cannot lock out
+/// the clients that speak (a health check, say) for a whole handshake timeout.
+#[derive(Default)]
+struct Handshaking(VecDeque<(AbortHandle, watch::Receiver<bool>)>);
+
+impl Handshaking {
+    fn push(&mut self, task: AbortHandle, greeting: watch::Receiver<bool>, max: usize) {
+        if self.0.len() >= max {
+            self.prune();
+        }
+        self.0.push_back((task, greeting));
+    }
+
+    fn prune(&mut self) {
+        self.0
+            .retain(|(task, greeting)| !task.is_finished() && !*greeting.borrow());
+    }
+
+    /// Closes the oldest silent connection; whether there was one.
+    fn evict_oldest(&mut self) -> bool {
+        self.prune();
+        match self.0.pop_front() {
+            Some((task, _)) => {
+                task.abort();
+                true
+            }
+            None => false,
+        }
     }
 }
 

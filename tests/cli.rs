@@ -321,3 +321,88 @@ async fn dev_mode_needs_no_credentials() {
     );
     terminate(dev).await;
 }
+
+#[test]
+fn an_empty_file_setting_joins_the_report() {
+    let out = sidecar(
+        &["serve"],
+        &[
+            ("ANTOM_PUBLIC_KEY_FILE", ""),
+            ("ANTOM_CA_FILE", ""),
+            ("SIDECAR_MAX_CONCURRENT_CALLS", "0"),
+        ],
+    )
+    .output()
+    .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for expected in [
+        "ANTOM_PUBLIC_KEY_FILE is set but empty",
+        "ANTOM_CA_FILE is set but empty",
+        "SIDECAR_MAX_CONCURRENT_CALLS must be a whole number of at least 1",
+        "ANTOM_CLIENT_ID is required",
+        "no credentials",
+    ] {
+        assert!(err.contains(expected), "{expected:?} in:\n{err}");
+    }
+}
+
+/// `dev` under a descriptor limit of 256 (soft and hard), as a shell's `ulimit -n` sets it.
+fn dev_with_fd_limit_256() -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.env_clear().env("PATH", "/usr/bin:/bin").args([
+        "-c",
+        "ulimit -n 256 && exec \"$0\" dev --listen 127.0.0.1:0",
+        BIN,
+    ]);
+    cmd
+}
+
+#[tokio::test]
+async fn idle_connections_cannot_starve_health_checks_of_descriptors() {
+    let mut dev = dev_with_fd_limit_256()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("dev");
+    let line = wait_for_line(dev.stdout.take().expect("stdout"), "gRPC on");
+    let dev = Running(Some(dev));
+    let addr = address_after(&line, "gRPC on ");
+    // More idle connections than the sidecar has descriptors; none sends a byte.
+    let mut idle = Vec::new();
+    for _ in 0..300 {
+        idle.push(
+            tokio::net::TcpStream::connect(&addr)
+                .await
+                .expect("the kernel accepts into the backlog"),
+        );
+    }
+    let check = async {
+        let channel = tonic::transport::Channel::from_shared(format!("http://{addr}"))
+            .expect("uri")
+            .connect()
+            .await
+            .expect("connect despite the idle ones");
+        let status = tonic_health::pb::health_client::HealthClient::new(channel.clone())
+            .check(tonic_health::pb::HealthCheckRequest::default())
+            .await
+            .expect("health answers")
+            .into_inner()
+            .status();
+        let response = RiskServiceClient::new(channel)
+            .send_payment_result(request("tx-under-pressure"))
+            .await
+            .expect("a call goes through");
+        (status, response.into_inner().result_code)
+    };
+    let (status, code) = tokio::time::timeout(std::time::Duration::from_secs(10), check)
+        .await
+        .expect("answered within 10 s");
+    assert_eq!(
+        status,
+        tonic_health::pb::health_check_response::ServingStatus::Serving
+    );
+    assert_eq!(code, "SUCCESS");
+    drop(idle);
+    terminate(dev).await;
+}

@@ -99,7 +99,11 @@ async fn serves_on_a_unix_socket() {
     let dir = tempfile::tempdir().expect("tempdir");
     let addr = ListenAddr::Unix(dir.path().join("sidecar.sock"));
     let listener = Listener::bind(&addr).await.expect("bind");
-    let (stop, done) = spawn_server(listener, settings(emulator.addr()), Duration::from_secs(1));
+    let (stop, done) = spawn_server(
+        listener,
+        settings(emulator.addr()),
+        grace(Duration::from_secs(1)),
+    );
     let channel = antom_sidecar::commands::probe::connect(&addr)
         .await
         .expect("connect");
@@ -136,7 +140,7 @@ async fn shutdown_lets_in_flight_calls_finish() {
 async fn the_grace_period_bounds_the_drain_and_new_connections_are_refused() {
     let emulator = start_emulator(emulator_config()).await;
     let sidecar =
-        start_sidecar_with_grace(settings(emulator.addr()), Duration::from_millis(300)).await;
+        start_sidecar_with(settings(emulator.addr()), grace(Duration::from_millis(300))).await;
     let call = in_flight(&sidecar, &emulator, "emu-delay-10000-grace").await;
     let (addr, stop, done) = (sidecar.addr, sidecar.stop.expect("stop"), sidecar.done);
 

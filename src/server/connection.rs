@@ -36,7 +36,8 @@ pub(super) enum Ended {
     Idle,
 }
 
-/// Serves `io` until it closes; `drain` turning true starts a graceful close.
+/// Serves `io` until it closes; `drain` turning true starts a graceful close, and
+/// `greeted` turns true once the client has sent its first bytes.
 pub(super) async fn serve(
     builder: auto::Builder<TokioExecutor>,
     tls: Option<TlsAcceptor>,
@@ -44,6 +45,7 @@ pub(super) async fn serve(
     service: impl HttpService,
     limits: Limits,
     mut drain: watch::Receiver<bool>,
+    greeted: watch::Sender<bool>,
 ) -> Result<Ended, BoxError> {
     let handshake_deadline = Instant::now() + limits.handshake_timeout;
     let io = match tls {
@@ -53,7 +55,13 @@ pub(super) async fn serve(
             Err(_) => return Ok(Ended::HandshakeTimeout),
         },
     };
-    let (io, mut greeted) = FirstBytes::new(io);
+    let mut greeted_rx = greeted.subscribe();
+    let io = FirstBytes {
+        inner: io,
+        remaining: 24,
+        seen: greeted,
+    };
+    let greeted = &mut greeted_rx;
     let (active, idle_rx) = watch::channel(0usize);
     let service = Tracked {
         inner: service,
@@ -169,18 +177,6 @@ struct FirstBytes {
     inner: Connection,
     remaining: usize,
     seen: watch::Sender<bool>,
-}
-
-impl FirstBytes {
-    fn new(inner: Connection) -> (Self, watch::Receiver<bool>) {
-        let (seen, greeted) = watch::channel(false);
-        let io = Self {
-            inner,
-            remaining: 24,
-            seen,
-        };
-        (io, greeted)
-    }
 }
 
 impl AsyncRead for FirstBytes {

@@ -75,11 +75,19 @@ pub struct RunningSidecar {
     pub done: tokio::task::JoinHandle<Result<Drained, grpc::ServeError>>,
 }
 
-/// Runs `grpc::serve` on `listener` with `grace`; drop or fire the sender to stop it.
+/// Options with `grace` and the defaults otherwise.
+pub fn grace(grace: Duration) -> grpc::Options {
+    grpc::Options {
+        grace,
+        ..grpc::Options::default()
+    }
+}
+
+/// Runs `grpc::serve` on `listener` with `options`; drop or fire the sender to stop it.
 pub fn spawn_server(
     listener: Listener,
     settings: SettingsBuilder,
-    grace: Duration,
+    options: grpc::Options,
 ) -> (
     oneshot::Sender<()>,
     tokio::task::JoinHandle<Result<Drained, grpc::ServeError>>,
@@ -91,31 +99,23 @@ pub fn spawn_server(
     };
     (
         stop,
-        tokio::spawn(grpc::serve(
-            listener,
-            client,
-            grpc::Options {
-                grace,
-                ..grpc::Options::default()
-            },
-            shutdown,
-        )),
+        tokio::spawn(grpc::serve(listener, client, options, shutdown)),
     )
 }
 
 pub async fn start_sidecar(settings: SettingsBuilder) -> RunningSidecar {
-    start_sidecar_with_grace(settings, Duration::from_secs(5)).await
+    start_sidecar_with(settings, grace(Duration::from_secs(5))).await
 }
 
-pub async fn start_sidecar_with_grace(
+pub async fn start_sidecar_with(
     settings: SettingsBuilder,
-    grace: Duration,
+    options: grpc::Options,
 ) -> RunningSidecar {
     let tcp = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind sidecar");
     let addr = tcp.local_addr().expect("sidecar address");
-    let (stop, done) = spawn_server(Listener::Tcp(tcp), settings, grace);
+    let (stop, done) = spawn_server(Listener::Tcp(tcp), settings, options);
     let channel = Channel::from_shared(format!("http://{addr}"))
         .expect("uri")
         .connect()
