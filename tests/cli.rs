@@ -25,6 +25,17 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Asserts that `serve` refused to start (exit 2) naming every `expected` problem;
+/// returns stderr.
+fn refused(out: &Output, expected: &[&str]) -> String {
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(out);
+    for expected in expected {
+        assert!(err.contains(expected), "{expected:?} in:\n{err}");
+    }
+    err
+}
+
 fn write(dir: &Path, name: &str, content: &str) -> String {
     let path = dir.join(name);
     std::fs::write(&path, content).expect("write");
@@ -36,16 +47,15 @@ fn every_configuration_problem_is_reported_at_once() {
     let out = sidecar(&["serve"], &[("ANTOM_REGION", "mars")])
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    for expected in [
-        "ANTOM_CLIENT_ID is required",
-        "ANTOM_REGION: unknown region \"mars\"",
-        "ANTOM_PUBLIC_KEY_FILE (or ANTOM_PUBLIC_KEY) is required",
-        "no credentials",
-    ] {
-        assert!(err.contains(expected), "{expected:?} in:\n{err}");
-    }
+    refused(
+        &out,
+        &[
+            "ANTOM_CLIENT_ID is required",
+            "ANTOM_REGION: unknown region \"mars\"",
+            "ANTOM_PUBLIC_KEY_FILE (or ANTOM_PUBLIC_KEY) is required",
+            "no credentials",
+        ],
+    );
 }
 
 #[test]
@@ -65,15 +75,14 @@ fn key_mistakes_name_the_setting_and_never_echo_the_key() {
         ("ANTOM_API_KEY", "isak_TEST_secret"),
     ];
     let out = sidecar(&["serve"], &env).output().expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    for expected in [
-        "ANTOM_ENDPOINT: \"http://10.1.2.3:80\": only https:// is allowed",
-        "ANTOM_PUBLIC_KEY_FILE holds a private key (PKCS#8), expected Antom's RSA public key",
-        "set a merchant private key (RSA signing) or an API key, not both",
-    ] {
-        assert!(err.contains(expected), "{expected:?} in:\n{err}");
-    }
+    let err = refused(
+        &out,
+        &[
+            "ANTOM_ENDPOINT: \"http://10.1.2.3:80\": only https:// is allowed",
+            "ANTOM_PUBLIC_KEY_FILE holds a private key (PKCS#8), expected Antom's RSA public key",
+            "set a merchant private key (RSA signing) or an API key, not both",
+        ],
+    );
     let key_line = private_pem.lines().nth(1).expect("a base64 line");
     assert!(
         !err.contains(key_line) && !err.contains("isak_TEST_secret"),
@@ -273,15 +282,20 @@ async fn emulator_keys_dir_and_serve_work_together_over_https() {
     terminate(emulator).await;
 }
 
-#[tokio::test]
-async fn dev_mode_needs_no_credentials() {
-    let mut dev = sidecar(&["dev", "--listen", "127.0.0.1:0"], &[])
+/// Starts `dev` and returns it with its banner line ("... gRPC on ADDR, ...").
+fn start_dev(mut command: Command) -> (Running, String) {
+    let mut dev = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("dev");
     let line = wait_for_line(dev.stdout.take().expect("stdout"), "gRPC on");
-    let dev = Running(Some(dev));
+    (Running(Some(dev)), line)
+}
+
+#[tokio::test]
+async fn dev_mode_needs_no_credentials() {
+    let (dev, line) = start_dev(sidecar(&["dev", "--listen", "127.0.0.1:0"], &[]));
     let addr = address_after(&line, "gRPC on ");
     let mut client = RiskServiceClient::connect(format!("http://{addr}"))
         .await
@@ -334,17 +348,16 @@ fn an_empty_file_setting_joins_the_report() {
     )
     .output()
     .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    for expected in [
-        "ANTOM_PUBLIC_KEY_FILE is set but empty",
-        "ANTOM_CA_FILE is set but empty",
-        "SIDECAR_MAX_CONCURRENT_CALLS must be a whole number of at least 1",
-        "ANTOM_CLIENT_ID is required",
-        "no credentials",
-    ] {
-        assert!(err.contains(expected), "{expected:?} in:\n{err}");
-    }
+    refused(
+        &out,
+        &[
+            "ANTOM_PUBLIC_KEY_FILE is set but empty",
+            "ANTOM_CA_FILE is set but empty",
+            "SIDECAR_MAX_CONCURRENT_CALLS must be a whole number of at least 1",
+            "ANTOM_CLIENT_ID is required",
+            "no credentials",
+        ],
+    );
 }
 
 /// `dev` under a descriptor limit of 256 (soft and hard), as a shell's `ulimit -n` sets it.
@@ -360,13 +373,7 @@ fn dev_with_fd_limit_256() -> Command {
 
 #[tokio::test]
 async fn idle_connections_cannot_starve_health_checks_of_descriptors() {
-    let mut dev = dev_with_fd_limit_256()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dev");
-    let line = wait_for_line(dev.stdout.take().expect("stdout"), "gRPC on");
-    let dev = Running(Some(dev));
+    let (dev, line) = start_dev(dev_with_fd_limit_256());
     let addr = address_after(&line, "gRPC on ");
     // More idle connections than the sidecar has descriptors; none sends a byte.
     let mut idle = Vec::new();
