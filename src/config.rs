@@ -149,22 +149,26 @@ impl Config {
             let path = p.check(path("ANTOM_CA_FILE", value))?;
             p.check(read("ANTOM_CA_FILE", &path))
         });
-        let number = |name: &str, value: &str| {
-            count(value).map_err(|e| format!("{name} must be {e}, got {value:?}"))
+        let number = |name: &str, value: &str, max: usize| {
+            count(value, max).map_err(|e| format!("{name} must be {e}, got {value:?}"))
         };
         let duration =
             |name: &str, value: &str| parse_duration(value).map_err(|e| format!("{name}: {e}"));
-        let max_attempts = p.check(number("SIDECAR_MAX_ATTEMPTS", &args.max_attempts));
+        let max_attempts = p.check(number("SIDECAR_MAX_ATTEMPTS", &args.max_attempts, 100));
         let max_calls = p.check(number(
             "SIDECAR_MAX_CONCURRENT_CALLS",
             &args.max_concurrent_calls,
+            1_000_000,
         ));
         let max_connections = match &args.max_connections {
-            Some(value) => p.check(number("SIDECAR_MAX_CONNECTIONS", value)),
+            Some(value) => p.check(number("SIDECAR_MAX_CONNECTIONS", value, 10_000_000)),
             None => max_calls.map(|calls| default_max_connections(fd_limit, calls)),
         };
-        let max_message_bytes =
-            p.check(number("SIDECAR_MAX_MESSAGE_BYTES", &args.max_message_bytes));
+        let max_message_bytes = p.check(number(
+            "SIDECAR_MAX_MESSAGE_BYTES",
+            &args.max_message_bytes,
+            1 << 30,
+        ));
         let connect_timeout = p.check(duration("SIDECAR_CONNECT_TIMEOUT", &args.connect_timeout));
         let request_timeout = p.check(duration("SIDECAR_REQUEST_TIMEOUT", &args.request_timeout));
         let grace = p.check(duration("SIDECAR_SHUTDOWN_GRACE", &args.shutdown_grace));
@@ -173,9 +177,8 @@ impl Config {
             &args.handshake_timeout,
         ));
         let idle_timeout = p.check(duration("SIDECAR_IDLE_TIMEOUT", &args.idle_timeout));
-        let max_attempts = max_attempts.and_then(|n| {
-            p.check(u32::try_from(n).map_err(|_| "SIDECAR_MAX_ATTEMPTS is too large"))
-        });
+        // At most 100: a u32.
+        let max_attempts = max_attempts.map(|n| u32::try_from(n).unwrap_or(u32::MAX));
         let (
             Some(listen),
             Some(client_id),
@@ -244,11 +247,11 @@ fn options(
     })
 }
 
-/// A whole number of at least 1.
-fn count(value: &str) -> Result<usize, &'static str> {
+/// A whole number from 1 to `max`.
+fn count(value: &str, max: usize) -> Result<usize, String> {
     match value.trim().parse::<usize>() {
-        Ok(n) if n >= 1 => Ok(n),
-        _ => Err("a whole number of at least 1"),
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!("a whole number from 1 to {max}")),
     }
 }
 

@@ -6,24 +6,24 @@
 mod connection;
 mod fd_limit;
 mod listener;
+mod registry;
 
-use std::{collections::VecDeque, future::Future, io, time::Duration};
+use std::{future::Future, io, time::Duration};
 
 use hyper::{Request, Response, body::Incoming};
 use hyper_util::{
     rt::{TokioExecutor, TokioTimer},
     server::conn::auto,
 };
-use tokio::{
-    sync::watch,
-    task::{AbortHandle, JoinSet},
-};
+use tokio::{sync::watch, task::JoinSet};
 use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
+use connection::ConnState;
 pub use fd_limit::{default_max_connections, raise_fd_limit};
 pub use listener::Listener;
+use registry::Registry;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -81,6 +81,9 @@ pub enum Drained {
 /// the gRPC edge answers a larger call with a status of its own.
 pub const MAX_METADATA_BYTES: usize = 64 * 1024;
 
+/// HTTP/2's own limit on a call's headers (grpc-go's default is 16 MiB).
+const MAX_HEADER_LIST_BYTES: u32 = 1024 * 1024;
+
 impl Connections {
     /// gRPC: HTTP/2 only, with keepalive pings that close connections whose peer vanished.
     pub fn grpc(limits: Limits) -> Self {
@@ -89,10 +92,11 @@ impl Connections {
             .http2()
             .timer(TokioTimer::new())
             .keep_alive_interval(Some(Duration::from_secs(30)))
-            // Four times the metadata limit: between the two, the gRPC edge answers the
-            // one call with a status; HTTP/2 would reset it bare (431), or past four times
-            // its own limit close the whole connection.
-            .max_header_list_size(4 * MAX_METADATA_BYTES as u32);
+            // Far above the metadata limit: between the two, the gRPC edge answers the
+            // one call with a status, where HTTP/2 would reset it bare (431) or, for a
+            // header block of more than 1.25 x (limit / frame size) frames, close the
+            // whole connection.
+            .max_header_list_size(MAX_HEADER_LIST_BYTES);
         Self::new("gRPC", builder, limits)
     }
 
@@ -139,20 +143,19 @@ impl Connections {
         let (drain, draining) = watch::channel(false);
         let mut connections = JoinSet::new();
         let mut backoff = Backoff::default();
-        let mut handshaking = Handshaking::default();
+        let mut registry = Registry::default();
         tokio::pin!(shutdown);
         loop {
             let accepted = tokio::select! {
                 () = &mut shutdown => break,
                 accepted = listener.accept() => accepted,
             };
+            // Ended connections must not count against the cap.
+            while connections.try_join_next().is_some() {}
             match accepted {
-                Ok(_)
-                    if connections.len() >= self.limits.max_connections
-                        && !handshaking.evict_oldest() =>
-                {
-                    // Every connection is a live client: this one is dropped at once, and
-                    // the calls already open go on.
+                Ok(_) if connections.len() >= self.limits.max_connections && !registry.evict() => {
+                    // Every connection has a call open: this one is dropped at once, and
+                    // the calls go on.
                     debug!(
                         server = self.name,
                         max = self.limits.max_connections,
@@ -162,7 +165,7 @@ impl Connections {
                 Ok(io) => {
                     backoff = Backoff::default();
                     let (name, builder, tls) = (self.name, self.builder.clone(), self.tls.clone());
-                    let (greeted, greeting) = watch::channel(false);
+                    let state = ConnState::new();
                     let serve = connection::serve(
                         builder,
                         tls,
@@ -170,7 +173,7 @@ impl Connections {
                         service.clone(),
                         self.limits,
                         draining.clone(),
-                        greeted,
+                        state.clone(),
                     );
                     let task = connections.spawn(async move {
                         match serve.await {
@@ -178,7 +181,7 @@ impl Connections {
                             Err(e) => debug!(server = name, error = %e, "connection failed"),
                         }
                     });
-                    handshaking.push(task, greeting, self.limits.max_connections);
+                    registry.push(task, state, connections.len());
                 }
                 Err(e) if is_per_connection(&e) => {}
                 Err(e) => {
@@ -195,7 +198,6 @@ impl Connections {
                     }
                 }
             }
-            while connections.try_join_next().is_some() {}
         }
         listener.close();
         info!(server = self.name, open = connections.len(), "draining");
@@ -219,38 +221,6 @@ impl Connections {
         let _ = tokio::time::timeout(flush, all_closed(&mut connections)).await;
         connections.shutdown().await;
         Drained::GraceExpired(open)
-    }
-}
-
-/// Connections that have not yet sent a byte, oldest first: at the connection cap, the
-/// oldest is closed to make room, so that a flood of silent connections cannot lock out
-/// the clients that speak (a health check, say) for a whole handshake timeout.
-#[derive(Default)]
-struct Handshaking(VecDeque<(AbortHandle, watch::Receiver<bool>)>);
-
-impl Handshaking {
-    fn push(&mut self, task: AbortHandle, greeting: watch::Receiver<bool>, max: usize) {
-        if self.0.len() >= max {
-            self.prune();
-        }
-        self.0.push_back((task, greeting));
-    }
-
-    fn prune(&mut self) {
-        self.0
-            .retain(|(task, greeting)| !task.is_finished() && !*greeting.borrow());
-    }
-
-    /// Closes the oldest silent connection; whether there was one.
-    fn evict_oldest(&mut self) -> bool {
-        self.prune();
-        match self.0.pop_front() {
-            Some((task, _)) => {
-                task.abort();
-                true
-            }
-            None => false,
-        }
     }
 }
 

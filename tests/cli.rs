@@ -353,7 +353,7 @@ fn an_empty_file_setting_joins_the_report() {
         &[
             "ANTOM_PUBLIC_KEY_FILE is set but empty",
             "ANTOM_CA_FILE is set but empty",
-            "SIDECAR_MAX_CONCURRENT_CALLS must be a whole number of at least 1",
+            "SIDECAR_MAX_CONCURRENT_CALLS must be a whole number from 1 to 1000000",
             "ANTOM_CLIENT_ID is required",
             "no credentials",
         ],

@@ -136,46 +136,42 @@ async fn an_unknown_method_is_unimplemented_with_error_info() {
 
 #[tokio::test]
 async fn oversized_metadata_fails_only_that_call() {
-    let (_emulator, mut sidecar) = start().await;
-    // A slow call on the same connection, in flight throughout.
-    let mut slow_client = sidecar.client.clone();
-    let slow = tokio::spawn(async move {
-        slow_client
-            .send_payment_result(request("emu-delay-300-shared"))
-            .await
-    });
-    let with_metadata = |headers: usize| {
+    let (emulator, mut sidecar) = start().await;
+    let with_metadata = |kib: usize| {
         let mut req = tonic::Request::new(request("tx-metadata"));
-        for i in 0..headers {
-            let value = "v".repeat(1024).parse().expect("value");
-            req.metadata_mut().insert(
-                tonic::metadata::MetadataKey::from_bytes(format!("x-pad-{i}").as_bytes())
-                    .expect("name"),
-                value,
-            );
+        for i in 0..kib {
+            let name = format!("x-pad-{i}");
+            let name = tonic::metadata::MetadataKey::from_bytes(name.as_bytes()).expect("name");
+            req.metadata_mut()
+                .insert(name, "v".repeat(1024).parse().expect("value"));
         }
         req
     };
-    let err = sidecar
-        .client
-        .send_payment_result(with_metadata(100))
-        .await
-        .expect_err("100 headers of 1 KiB");
-    let metadata = expect(&err, Code::ResourceExhausted, "METADATA_TOO_LARGE");
-    assert_eq!(metadata["limitBytes"], "65536");
+    for kib in [100, 400] {
+        // Another call on the same connection is in flight throughout.
+        let other = in_flight(&sidecar, &emulator, &format!("emu-delay-200-{kib}")).await;
+        let err = sidecar
+            .client
+            .send_payment_result(with_metadata(kib))
+            .await
+            .expect_err("over 64 KiB");
+        let metadata = expect(&err, Code::ResourceExhausted, "METADATA_TOO_LARGE");
+        assert_eq!(metadata["limitBytes"], "65536", "{kib} KiB");
+        let other = other.await.expect("join");
+        assert_eq!(
+            other
+                .expect("the other call goes on")
+                .into_inner()
+                .result_code,
+            "SUCCESS",
+            "{kib} KiB"
+        );
+    }
     sidecar
         .client
         .send_payment_result(with_metadata(50))
         .await
         .expect("50 KiB of metadata is within the limit");
-    assert_eq!(
-        slow.await
-            .expect("join")
-            .expect("the other call on the connection goes on")
-            .into_inner()
-            .result_code,
-        "SUCCESS"
-    );
 }
 
 #[tokio::test]
@@ -191,7 +187,8 @@ async fn the_deadline_covers_a_request_body_that_never_finishes() {
     let status = raw_call(&sidecar, METHOD, &[("grpc-timeout", "500m")], body.boxed()).await;
     let took = started.elapsed();
     expect(&status, Code::DeadlineExceeded, "DEADLINE_EXCEEDED");
-    assert!(took < Duration::from_millis(500), "answered in {took:?}");
+    // By the deadline (500 ms after the headers), with slack for a loaded machine.
+    assert!(took < Duration::from_secs(2), "answered in {took:?}");
     assert!(emulator.requests().is_empty());
     drop(sender);
 }
@@ -286,8 +283,8 @@ async fn a_connection_that_never_speaks_http2_is_closed_after_the_handshake_time
 #[tokio::test]
 async fn an_idle_connection_gets_a_goaway() {
     let emulator = start_emulator(emulator_config()).await;
-    // A peer that never acknowledges the GOAWAY is dropped a handshake timeout later.
-    let sidecar = start_sidecar_with(settings(emulator.addr()), limits(500, 300, 100)).await;
+    // A peer that never acknowledges the GOAWAY is dropped a second later.
+    let sidecar = start_sidecar_with(settings(emulator.addr()), limits(10_000, 300, 100)).await;
     let mut idle = TcpStream::connect(sidecar.addr).await.expect("connect");
     idle.write_all(PREFACE).await.expect("preface");
     let started = Instant::now();
@@ -297,13 +294,15 @@ async fn an_idle_connection_gets_a_goaway() {
 }
 
 #[tokio::test]
-async fn at_the_connection_cap_silent_connections_give_way_and_live_ones_stay() {
+async fn at_the_connection_cap_silent_connections_give_way_and_busy_ones_stay() {
     let emulator = start_emulator(emulator_config()).await;
     let sidecar = start_sidecar_with(settings(emulator.addr()), limits(10_000, 60_000, 2)).await;
-    let call = |mut client: RiskServiceClient<Channel>, id: &'static str| async move {
-        client.send_payment_result(request(id)).await.expect(id);
-    };
-    call(sidecar.client.clone(), "tx-first").await;
+    let first = sidecar.client.clone();
+    first
+        .clone()
+        .send_payment_result(request("tx-first"))
+        .await
+        .expect("first");
     // A connection that never speaks, then a second client: the silent one makes room.
     let mut silent = TcpStream::connect(sidecar.addr).await.expect("connect");
     let second = Channel::from_shared(format!("http://{}", sidecar.addr))
@@ -311,13 +310,57 @@ async fn at_the_connection_cap_silent_connections_give_way_and_live_ones_stay() 
         .connect()
         .await
         .expect("connect");
-    call(RiskServiceClient::new(second.clone()), "tx-second").await;
+    let second = RiskServiceClient::new(second);
+    second
+        .clone()
+        .send_payment_result(request("tx-second"))
+        .await
+        .expect("second");
     read_until_closed(&mut silent).await;
-    // Two live clients: a third connection is closed before any HTTP/2 byte.
+    // Both connections with a call open: a third is closed before any HTTP/2 byte, and
+    // neither call is cut.
+    let calls = [
+        in_flight_on(first, &emulator, "emu-delay-500-first").await,
+        in_flight_on(second, &emulator, "emu-delay-500-second").await,
+    ];
     let mut third = TcpStream::connect(sidecar.addr).await.expect("connect");
     assert!(read_until_closed(&mut third).await.is_empty());
-    call(sidecar.client.clone(), "tx-first-again").await;
-    call(RiskServiceClient::new(second), "tx-second-again").await;
+    for call in calls {
+        call.await
+            .expect("join")
+            .expect("the busy connections' calls finish");
+    }
+}
+
+#[tokio::test]
+async fn a_stream_open_when_the_grace_ends_gets_a_status() {
+    let emulator = start_emulator(emulator_config()).await;
+    let sidecar =
+        start_sidecar_with(settings(emulator.addr()), grace(Duration::from_millis(300))).await;
+    let mut watch = HealthClient::new(sidecar.channel.clone())
+        .watch(HealthCheckRequest::default())
+        .await
+        .expect("watch")
+        .into_inner();
+    let first = watch
+        .message()
+        .await
+        .expect("a first answer")
+        .expect("a status");
+    assert_eq!(first.status(), ServingStatus::Serving);
+    sidecar.stop.expect("stop").send(()).expect("stop");
+    let err = loop {
+        match watch.message().await {
+            Ok(Some(_)) => continue, // NOT_SERVING, as the drain starts
+            Ok(None) => panic!("the stream ended without a status"),
+            Err(status) => break status,
+        }
+    };
+    expect(&err, Code::Unavailable, "SHUTTING_DOWN");
+    assert_eq!(
+        sidecar.done.await.expect("join").expect("served"),
+        antom_sidecar::server::Drained::GraceExpired(1)
+    );
 }
 
 #[tokio::test]

@@ -44,7 +44,7 @@ pub async fn run(args: Args, shutdown: impl Future<Output = ()>) -> Result<(), C
     info!(sidecar = %addr, emulator = %emulator.addr(), "dev mode: sidecar and Antom emulator running");
     // Not `println!`: a closed stdout must not take the server down.
     let _ = writeln!(std::io::stdout(), "{}", banner(&addr, emulator.addr()));
-    let fd_limit = raise_fd_limit().unwrap_or(u64::MAX);
+    let fd_limit = raise_fd_limit();
     let options = grpc::Options {
         grace: Duration::from_secs(5),
         limits: Limits {

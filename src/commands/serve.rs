@@ -2,7 +2,7 @@
 
 use std::{future::Future, sync::Arc};
 
-use tracing::{info, warn};
+use tracing::info;
 
 use super::CommandError;
 use crate::{
@@ -98,10 +98,7 @@ pub struct Args {
 /// Raises the descriptor limit, checks the configuration, loads the keys, and serves
 /// until `shutdown`.
 pub async fn run(args: Args, shutdown: impl Future<Output = ()>) -> Result<(), CommandError> {
-    let fd_limit = raise_fd_limit().unwrap_or_else(|e| {
-        warn!(error = %e, "cannot raise the descriptor limit");
-        u64::MAX
-    });
+    let fd_limit = raise_fd_limit();
     let config = Config::from_args(args, fd_limit)?;
     let endpoint = config.settings.endpoint().to_string();
     let client = Arc::new(AntomClient::new(config.settings)?);

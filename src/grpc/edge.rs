@@ -11,9 +11,13 @@ use std::{
     task::{Context, Poll},
 };
 
-use hyper::{HeaderMap, Request, Response, body::Incoming};
+use bytes::Bytes;
+use hyper::{
+    HeaderMap, Request, Response,
+    body::{Body as _, Frame, Incoming, SizeHint},
+};
 use tokio::time::sleep_until;
-use tokio_util::sync::CancellationToken;
+use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 use tonic::{Code, Status, body::Body};
 
 use super::deadline::CallDeadline;
@@ -51,6 +55,9 @@ pub(super) enum EdgeError {
     /// The deadline passed with the request body still arriving or the handler late.
     #[error("the deadline passed before the call completed")]
     DeadlinePassed,
+    /// The shutdown grace ended with a stream still open (health's `Watch`, reflection).
+    #[error("the sidecar shut down: connect again, to it or to another replica")]
+    StreamCut,
     /// The shutdown grace ended with the call open.
     #[error(
         "the sidecar shut down before the call completed: Antom may already hold it, and \
@@ -114,6 +121,7 @@ where
         let ready = self.inner.clone();
         let call = std::mem::replace(&mut self.inner, ready).call(request);
         let (grace_over, max_message_bytes) = (self.grace_over.clone(), self.max_message_bytes);
+        let body_grace_over = grace_over.clone();
         Box::pin(async move {
             let late = async {
                 match deadline {
@@ -125,10 +133,13 @@ where
                 biased;
                 response = call => {
                     let Ok(response) = response;
-                    give_details(response, max_message_bytes)
+                    let response = give_details(response, max_message_bytes);
+                    response.map(|body| cut_at_grace_over(body, body_grace_over))
                 }
                 () = late => Status::from(EdgeError::DeadlinePassed).into_http(),
-                () = grace_over.cancelled() => Status::from(EdgeError::ShutdownOutcomeUnknown).into_http(),
+                () = grace_over.cancelled() => {
+                    Status::from(EdgeError::ShutdownOutcomeUnknown).into_http()
+                }
             };
             Ok(response)
         })
@@ -168,5 +179,58 @@ fn give_details(response: Response<Body>, max_message_bytes: usize) -> Response<
             Status::from(EdgeError::from_bare(&status, max_message_bytes)).into_http()
         }
         _ => response,
+    }
+}
+
+/// A response body that, if the shutdown grace ends while it is still streaming, ends
+/// with an `UNAVAILABLE` status in its trailers rather than a bare reset.
+fn cut_at_grace_over(body: Body, grace_over: CancellationToken) -> Body {
+    if body.is_end_stream() {
+        return body;
+    }
+    Body::new(UntilGraceOver {
+        inner: body,
+        grace_over: Box::pin(grace_over.cancelled_owned()),
+        ended: false,
+    })
+}
+
+struct UntilGraceOver {
+    inner: Body,
+    grace_over: Pin<Box<WaitForCancellationFutureOwned>>,
+    ended: bool,
+}
+
+impl hyper::body::Body for UntilGraceOver {
+    type Data = Bytes;
+    type Error = Status;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Status>>> {
+        let this = &mut *self;
+        if this.ended {
+            return Poll::Ready(None);
+        }
+        if let ready @ Poll::Ready(_) = Pin::new(&mut this.inner).poll_frame(cx) {
+            return ready;
+        }
+        if this.grace_over.as_mut().poll(cx).is_pending() {
+            return Poll::Pending;
+        }
+        this.ended = true;
+        let mut trailers = HeaderMap::new();
+        // Only a status whose text is not valid in a header fails here: ours always is.
+        let _ = Status::from(EdgeError::StreamCut).add_header(&mut trailers);
+        Poll::Ready(Some(Ok(Frame::trailers(trailers))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.ended || self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
     }
 }

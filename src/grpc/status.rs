@@ -168,6 +168,7 @@ impl From<EdgeError> for Status {
                 false,
             ),
             E::DeadlinePassed => (Code::DeadlineExceeded, "DEADLINE_EXCEEDED", vec![], false),
+            E::StreamCut => (Code::Unavailable, "SHUTTING_DOWN", vec![], true),
             E::ShutdownOutcomeUnknown => {
                 (Code::Unavailable, "SHUTDOWN_OUTCOME_UNKNOWN", vec![], true)
             }

@@ -36,8 +36,28 @@ pub(super) enum Ended {
     Idle,
 }
 
-/// Serves `io` until it closes; `drain` turning true starts a graceful close, and
-/// `greeted` turns true once the client has sent its first bytes.
+/// What the accept loop can see of a connection, to choose one to close at the cap.
+#[derive(Debug)]
+pub(super) struct ConnState {
+    /// True once the client has sent its first 24 bytes (the HTTP/2 preface) or a request.
+    pub(super) greeted: watch::Sender<bool>,
+    /// Calls open: from a request's arrival until its response body is dropped.
+    pub(super) open_calls: watch::Sender<usize>,
+}
+
+impl ConnState {
+    pub(super) fn new() -> Arc<Self> {
+        Arc::new(Self {
+            greeted: watch::Sender::new(false),
+            open_calls: watch::Sender::new(0),
+        })
+    }
+}
+
+/// After our GOAWAY (idle or drain), how long a peer with no call open may take to close.
+const CLOSE_AFTER_GOAWAY: Duration = Duration::from_secs(1);
+
+/// Serves `io` until it closes; `drain` turning true starts a graceful close.
 pub(super) async fn serve(
     builder: auto::Builder<TokioExecutor>,
     tls: Option<TlsAcceptor>,
@@ -45,31 +65,32 @@ pub(super) async fn serve(
     service: impl HttpService,
     limits: Limits,
     mut drain: watch::Receiver<bool>,
-    greeted: watch::Sender<bool>,
+    state: Arc<ConnState>,
 ) -> Result<Ended, BoxError> {
     let handshake_deadline = Instant::now() + limits.handshake_timeout;
     let io = match tls {
         None => io,
-        Some(tls) => match timeout_at(handshake_deadline, tls.accept(io)).await {
-            Ok(io) => Box::new(io?),
-            Err(_) => return Ok(Ended::HandshakeTimeout),
+        Some(tls) => tokio::select! {
+            accepted = timeout_at(handshake_deadline, tls.accept(io)) => match accepted {
+                Ok(io) => Box::new(io?),
+                Err(_) => return Ok(Ended::HandshakeTimeout),
+            },
+            _ = drain.wait_for(|d| *d) => return Ok(Ended::Closed),
         },
     };
-    let mut greeted_rx = greeted.subscribe();
+    let (mut greeted, open_calls) = (state.greeted.subscribe(), state.open_calls.subscribe());
     let io = FirstBytes {
         inner: io,
         remaining: 24,
-        seen: greeted,
+        state: state.clone(),
     };
-    let greeted = &mut greeted_rx;
-    let (active, idle_rx) = watch::channel(0usize);
     let service = Tracked {
         inner: service,
-        active: Arc::new(active),
+        state,
     };
     let mut conn = pin!(builder.serve_connection(TokioIo::new(io), service));
-    let mut idle = pin!(idle_for(idle_rx.clone(), limits.idle_timeout));
-    // After we send a GOAWAY, a peer that never closes is dropped once it has no call open.
+    let mut idle = pin!(idle_for(open_calls.clone(), limits.idle_timeout));
+    // After our GOAWAY, a peer that does not close is dropped once it has no call open.
     let mut hard_stop = pin!(sleep_until(far_future()));
     let mut ending: Option<Ended> = None;
     loop {
@@ -85,7 +106,7 @@ pub(super) async fn serve(
             () = &mut idle, if ending.is_none() => {
                 conn.as_mut().graceful_shutdown();
                 ending = Some(Ended::Idle);
-                hard_stop.as_mut().reset(Instant::now() + limits.handshake_timeout);
+                hard_stop.as_mut().reset(Instant::now() + CLOSE_AFTER_GOAWAY);
             }
             _ = drain.wait_for(|d| *d), if ending.is_none() => {
                 if !*greeted.borrow() {
@@ -94,12 +115,13 @@ pub(super) async fn serve(
                 }
                 conn.as_mut().graceful_shutdown();
                 ending = Some(Ended::Closed);
+                hard_stop.as_mut().reset(Instant::now() + CLOSE_AFTER_GOAWAY);
             }
             () = &mut hard_stop => {
-                if *idle_rx.borrow() == 0 {
+                if *open_calls.borrow() == 0 {
                     return Ok(ending.unwrap_or(Ended::Closed));
                 }
-                hard_stop.as_mut().reset(Instant::now() + limits.handshake_timeout);
+                hard_stop.as_mut().reset(Instant::now() + CLOSE_AFTER_GOAWAY);
             }
         }
     }
@@ -121,25 +143,28 @@ async fn idle_for(mut active: watch::Receiver<usize>, idle: Duration) {
 }
 
 /// Counts a connection's open calls: from the request's arrival until its response body
-/// is dropped (sent or abandoned).
+/// is dropped (sent or abandoned). A request also counts as the client's greeting.
 #[derive(Clone)]
 struct Tracked<S> {
     inner: S,
-    active: Arc<watch::Sender<usize>>,
+    state: Arc<ConnState>,
 }
 
-struct Open(Arc<watch::Sender<usize>>);
+struct Open(Arc<ConnState>);
 
 impl Open {
-    fn new(active: Arc<watch::Sender<usize>>) -> Self {
-        active.send_modify(|n| *n += 1);
-        Self(active)
+    fn new(state: Arc<ConnState>) -> Self {
+        state
+            .greeted
+            .send_if_modified(|g| !std::mem::replace(g, true));
+        state.open_calls.send_modify(|n| *n += 1);
+        Self(state)
     }
 }
 
 impl Drop for Open {
     fn drop(&mut self) {
-        self.0.send_modify(|n| *n -= 1);
+        self.0.open_calls.send_modify(|n| *n -= 1);
     }
 }
 
@@ -155,7 +180,7 @@ impl<S: HttpService> hyper::service::Service<Request<Incoming>> for Tracked<S> {
     type Future = Pin<Box<dyn Future<Output = Result<Self::Response, S::Error>> + Send>>;
 
     fn call(&self, request: Request<Incoming>) -> Self::Future {
-        let open = Open::new(self.active.clone());
+        let open = Open::new(self.state.clone());
         let response = self.inner.call(request);
         Box::pin(async move {
             let response = response.await?;
@@ -176,7 +201,7 @@ impl<S: HttpService> hyper::service::Service<Request<Incoming>> for Tracked<S> {
 struct FirstBytes {
     inner: Connection,
     remaining: usize,
-    seen: watch::Sender<bool>,
+    state: Arc<ConnState>,
 }
 
 impl AsyncRead for FirstBytes {
@@ -192,7 +217,7 @@ impl AsyncRead for FirstBytes {
             let read = buf.filled().len() - before;
             this.remaining = this.remaining.saturating_sub(read);
             if this.remaining == 0 {
-                this.seen.send_replace(true);
+                this.state.greeted.send_replace(true);
             }
         }
         polled

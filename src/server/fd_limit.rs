@@ -6,21 +6,23 @@ use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
 /// Descriptors kept free of client connections: files, the admin listener, logs.
 const RESERVE: u64 = 32;
 
-/// Raises the soft `RLIMIT_NOFILE` to the hard limit; returns the soft limit in force.
-pub fn raise_fd_limit() -> std::io::Result<u64> {
+/// Raises the soft `RLIMIT_NOFILE` to the hard limit; returns the soft limit in force
+/// (the old one, with a warning, if it cannot be raised).
+pub fn raise_fd_limit() -> u64 {
     let limit = getrlimit(Resource::Nofile);
     if let (Some(current), Some(maximum)) = (limit.current, limit.maximum)
         && current < maximum
-    {
-        setrlimit(
+        && let Err(e) = setrlimit(
             Resource::Nofile,
             Rlimit {
                 current: Some(maximum),
                 maximum: Some(maximum),
             },
-        )?;
+        )
+    {
+        tracing::warn!(error = %e, current, maximum, "cannot raise the descriptor limit");
     }
-    Ok(current())
+    current()
 }
 
 /// The soft descriptor limit (`u64::MAX` when unlimited).

@@ -170,7 +170,16 @@ pub async fn in_flight(
     id: &str,
 ) -> tokio::task::JoinHandle<Result<tonic::Response<pb::SendPaymentResultResponse>, tonic::Status>>
 {
-    let mut client = sidecar.client.clone();
+    in_flight_on(sidecar.client.clone(), emulator, id).await
+}
+
+/// Like [`in_flight`], on a client of one's own (another connection, say).
+pub async fn in_flight_on(
+    mut client: RiskServiceClient<Channel>,
+    emulator: &EmulatorHandle,
+    id: &str,
+) -> tokio::task::JoinHandle<Result<tonic::Response<pb::SendPaymentResultResponse>, tonic::Status>>
+{
     let req = request(id);
     let seen = emulator.watch_requests().borrow().total;
     let call = tokio::spawn(async move { client.send_payment_result(req).await });
