@@ -71,7 +71,9 @@ impl AntomClient {
         let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT_VALUE)
             .connect_timeout(settings.connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(60))
+            // Connections idle 20 s are closed (reqwest checks once a period, so within
+            // 40 s): after a burst over HTTP/1.1, descriptors come back soon.
+            .pool_idle_timeout(Duration::from_secs(20))
             .pool_max_idle_per_host(settings.max_concurrent_calls)
             .tcp_keepalive(Duration::from_secs(30))
             // A redirect would send the signed request elsewhere, around the loopback-only
