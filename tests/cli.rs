@@ -5,21 +5,12 @@
 mod common;
 
 use std::{
-    io::{BufRead, BufReader},
     path::Path,
-    process::{Child, Command, Output, Stdio},
+    process::{Command, Output, Stdio},
 };
 
 use antom_sidecar::pb::risk_service_client::RiskServiceClient;
 use common::*;
-
-const BIN: &str = env!("CARGO_BIN_EXE_antom-sidecar");
-
-fn sidecar(args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.env_clear().args(args).envs(env.iter().copied());
-    cmd
-}
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -135,61 +126,6 @@ fn help_never_shows_secret_env_values() {
         !help.contains("isak_TEST_secret") && !help.contains("MIIsecret"),
         "{help}"
     );
-}
-
-/// Reads the child's output until a line containing `marker` and returns that line;
-/// a thread keeps draining the pipe so the child never writes into a closed one.
-fn wait_for_line(stream: impl std::io::Read + Send + 'static, marker: &'static str) -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines().map_while(Result::ok) {
-            if line.contains(marker) {
-                let _ = tx.send(line);
-            }
-        }
-    });
-    rx.recv()
-        .unwrap_or_else(|_| panic!("the process ended before printing {marker:?}"))
-}
-
-/// A child process killed when the test ends, even by a panic.
-struct Running(Option<Child>);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(child) = &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-/// Sends SIGTERM and waits for a clean exit, off the runtime thread so that open gRPC
-/// connections keep being served (the server drains them).
-async fn terminate(mut running: Running) {
-    let mut child = running.0.take().expect("running");
-    let status = tokio::task::spawn_blocking(move || {
-        Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .expect("kill");
-        child.wait().expect("wait")
-    })
-    .await
-    .expect("join");
-    assert!(
-        status.success(),
-        "SIGTERM ends the process cleanly: {status:?}"
-    );
-}
-
-/// The address in "... on http://127.0.0.1:1234 ..." or "gRPC on 127.0.0.1:1234,".
-fn address_after(line: &str, prefix: &str) -> String {
-    let rest = &line[line.find(prefix).expect(prefix) + prefix.len()..];
-    rest.split(|c: char| c.is_whitespace() || c == ',')
-        .next()
-        .expect("address")
-        .to_owned()
 }
 
 #[tokio::test]

@@ -3,6 +3,11 @@
 
 #![allow(dead_code)]
 
+mod process;
+
+#[allow(unused_imports)]
+pub use process::*;
+
 use std::{net::SocketAddr, sync::Arc, sync::OnceLock, time::Duration};
 
 use antom_sidecar::{

@@ -1,0 +1,76 @@
+//! The `antom-sidecar` binary as a child process: started with exactly the environment
+//! given, read for the line that says it is ready, stopped with SIGTERM.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, ExitStatus},
+};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_antom-sidecar");
+
+pub fn sidecar(args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear().args(args).envs(env.iter().copied());
+    cmd
+}
+
+/// Reads the child's output until a line containing `marker` and returns that line;
+/// a thread keeps draining the pipe so the child never writes into a closed one.
+pub fn wait_for_line(stream: impl std::io::Read + Send + 'static, marker: &'static str) -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if line.contains(marker) {
+                let _ = tx.send(line);
+            }
+        }
+    });
+    rx.recv()
+        .unwrap_or_else(|_| panic!("the process ended before printing {marker:?}"))
+}
+
+/// A child process killed when the test ends, even by a panic.
+pub struct Running(pub Option<Child>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Sends SIGTERM and waits for a clean exit, off the runtime thread so that open gRPC
+/// connections keep being served (the server drains them).
+pub async fn terminate(running: Running) {
+    let (status, _) = sigterm(running).await;
+    assert!(
+        status.success(),
+        "SIGTERM ends the process cleanly: {status:?}"
+    );
+}
+
+/// The address in "... on http://127.0.0.1:1234 ..." or "gRPC on 127.0.0.1:1234,".
+pub fn address_after(line: &str, prefix: &str) -> String {
+    let rest = &line[line.find(prefix).expect(prefix) + prefix.len()..];
+    rest.split(|c: char| c.is_whitespace() || c == ',')
+        .next()
+        .expect("address")
+        .to_owned()
+}
+
+/// Sends SIGTERM and returns the exit status and how long the process took to exit.
+pub async fn sigterm(mut running: Running) -> (ExitStatus, std::time::Duration) {
+    let mut child = running.0.take().expect("running");
+    tokio::task::spawn_blocking(move || {
+        let sent = std::time::Instant::now();
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("kill");
+        (child.wait().expect("wait"), sent.elapsed())
+    })
+    .await
+    .expect("join")
+}
