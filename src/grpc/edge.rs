@@ -141,6 +141,10 @@ where
                     Status::from(EdgeError::ShutdownOutcomeUnknown).into_http()
                 }
             };
+            if let Some(deadline) = deadline {
+                // Where a deadline's time went: `RUST_LOG=antom_sidecar::grpc=trace`.
+                deadline.trace_answer();
+            }
             Ok(response)
         })
     }

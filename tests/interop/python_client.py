@@ -97,6 +97,9 @@ class PythonClient(unittest.TestCase):
         with self.assertRaises(grpc.RpcError) as caught:
             self.stub.SendPaymentResult(self.request("emu-delay-3000-py"), timeout=0.3)
         self.assertEqual(caught.exception.code(), grpc.StatusCode.DEADLINE_EXCEEDED)
+        # The sidecar's answer, with details, not grpcio's own timer.
+        info = self.details(caught.exception, error_details_pb2.ErrorInfo)
+        self.assertEqual((info.domain, info.reason), ("antom-sidecar", "UPSTREAM_TIMEOUT"))
 
 
 if __name__ == "__main__":
