@@ -211,6 +211,12 @@ impl AntomClient {
         };
         let mut response = request.body(body.clone()).send().await.map_err(transport)?;
         let status = response.status();
+        if status != reqwest::StatusCode::OK {
+            // Judged by its status alone: a proxy's large error page is still a 502.
+            return Err(AntomError::HttpStatus {
+                status: status.as_u16(),
+            });
+        }
         let headers = std::mem::take(response.headers_mut());
         let mut bytes = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(transport)? {
