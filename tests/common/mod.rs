@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 mod process;
+pub mod props;
 
 #[allow(unused_imports)]
 pub use process::*;
