@@ -77,10 +77,6 @@ pub enum Drained {
     GraceExpired(usize),
 }
 
-/// Headers a call may carry at most, by HTTP/2's count (name + value + 32 per field);
-/// the gRPC edge answers a larger call with a status of its own.
-pub const MAX_METADATA_BYTES: usize = 64 * 1024;
-
 /// HTTP/2's own limit on a call's headers (grpc-go's default is 16 MiB).
 const MAX_HEADER_LIST_BYTES: u32 = 1024 * 1024;
 

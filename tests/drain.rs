@@ -66,34 +66,6 @@ fn keys_pem() -> (String, String) {
     )
 }
 
-/// Every line of `stream`, as it comes.
-fn read_lines(stream: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
-    use std::io::BufRead;
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stream)
-            .lines()
-            .map_while(Result::ok)
-        {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-/// The first line containing `marker`; the process must print it within 10 s.
-fn wait_for(lines: &mpsc::Receiver<String>, marker: &str) -> String {
-    loop {
-        match lines.recv_timeout(Duration::from_secs(10)) {
-            Ok(line) if line.contains(marker) => return line,
-            Ok(_) => {}
-            Err(e) => panic!("no line with {marker:?}: {e}"),
-        }
-    }
-}
-
 async fn channel(addr: &str) -> RiskServiceClient<Channel> {
     let channel = Channel::from_shared(format!("http://{addr}"))
         .expect("uri")

@@ -219,9 +219,7 @@ async fn calls_over_the_limit_are_refused_at_once_and_health_still_answers() {
 
 #[tokio::test]
 async fn calls_still_open_when_the_grace_ends_are_told_the_outcome_is_unknown() {
-    let emulator = start_emulator(emulator_config()).await;
-    let sidecar =
-        start_sidecar_with(settings(emulator.addr()), grace(Duration::from_millis(300))).await;
+    let (emulator, sidecar) = start_with(grace(Duration::from_millis(300))).await;
     let call = in_flight(&sidecar, &emulator, "emu-delay-10000-cut").await;
     sidecar.stop.expect("stop").send(()).expect("stop");
     let err = call.await.expect("join").expect_err("cut by the shutdown");
@@ -272,8 +270,7 @@ fn frame_types(mut bytes: &[u8]) -> Vec<u8> {
 
 #[tokio::test]
 async fn a_connection_that_never_speaks_http2_is_closed_after_the_handshake_timeout() {
-    let emulator = start_emulator(emulator_config()).await;
-    let sidecar = start_sidecar_with(settings(emulator.addr()), limits(200, 60_000, 100)).await;
+    let (_emulator, sidecar) = start_with(limits(200, 60_000, 100)).await;
     let started = Instant::now();
     let mut silent = TcpStream::connect(sidecar.addr).await.expect("connect");
     read_until_closed(&mut silent).await;
@@ -282,9 +279,8 @@ async fn a_connection_that_never_speaks_http2_is_closed_after_the_handshake_time
 
 #[tokio::test]
 async fn an_idle_connection_gets_a_goaway() {
-    let emulator = start_emulator(emulator_config()).await;
     // A peer that never acknowledges the GOAWAY is dropped a second later.
-    let sidecar = start_sidecar_with(settings(emulator.addr()), limits(10_000, 300, 100)).await;
+    let (_emulator, sidecar) = start_with(limits(10_000, 300, 100)).await;
     let mut idle = TcpStream::connect(sidecar.addr).await.expect("connect");
     idle.write_all(PREFACE).await.expect("preface");
     let started = Instant::now();
@@ -295,8 +291,7 @@ async fn an_idle_connection_gets_a_goaway() {
 
 #[tokio::test]
 async fn at_the_connection_cap_silent_connections_give_way_and_busy_ones_stay() {
-    let emulator = start_emulator(emulator_config()).await;
-    let sidecar = start_sidecar_with(settings(emulator.addr()), limits(10_000, 60_000, 2)).await;
+    let (emulator, sidecar) = start_with(limits(10_000, 60_000, 2)).await;
     let first = sidecar.client.clone();
     first
         .clone()
@@ -334,9 +329,7 @@ async fn at_the_connection_cap_silent_connections_give_way_and_busy_ones_stay() 
 
 #[tokio::test]
 async fn a_stream_open_when_the_grace_ends_gets_a_status() {
-    let emulator = start_emulator(emulator_config()).await;
-    let sidecar =
-        start_sidecar_with(settings(emulator.addr()), grace(Duration::from_millis(300))).await;
+    let (_emulator, sidecar) = start_with(grace(Duration::from_millis(300))).await;
     let mut watch = HealthClient::new(sidecar.channel.clone())
         .watch(HealthCheckRequest::default())
         .await

@@ -138,9 +138,7 @@ async fn shutdown_lets_in_flight_calls_finish() {
 
 #[tokio::test]
 async fn the_grace_period_bounds_the_drain_and_new_connections_are_refused() {
-    let emulator = start_emulator(emulator_config()).await;
-    let sidecar =
-        start_sidecar_with(settings(emulator.addr()), grace(Duration::from_millis(300))).await;
+    let (emulator, sidecar) = start_with(grace(Duration::from_millis(300))).await;
     let call = in_flight(&sidecar, &emulator, "emu-delay-10000-grace").await;
     let (addr, stop, done) = (sidecar.addr, sidecar.stop.expect("stop"), sidecar.done);
 

@@ -58,7 +58,6 @@ impl KeyPairs {
 /// to the [`Emulator`] for what it has received.
 pub struct EmulatorHandle {
     addr: SocketAddr,
-    tls: bool,
     emulator: Emulator,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -75,7 +74,6 @@ impl Emulator {
         }));
         Ok(EmulatorHandle {
             addr,
-            tls: self.tls.is_some(),
             emulator: self,
             stop: Some(stop),
             task: Some(task),
@@ -91,7 +89,11 @@ impl EmulatorHandle {
 
     /// `http://` or `https://` and the bound address: what a client's endpoint is.
     pub fn base_url(&self) -> String {
-        let scheme = if self.tls { "https" } else { "http" };
+        let scheme = if self.emulator.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         format!("{scheme}://{}", self.addr)
     }
 

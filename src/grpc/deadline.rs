@@ -42,6 +42,9 @@ impl CallDeadline {
     /// Logs (at trace level) when the answer left, against the handler's target and the
     /// deadline: how late the timer fired, and how much of the margin was left.
     pub(super) fn trace_answer(self) {
+        if !tracing::enabled!(tracing::Level::TRACE) {
+            return;
+        }
         let now = Instant::now();
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         tracing::trace!(

@@ -206,8 +206,13 @@ pub fn error_info(status: &tonic::Status) -> (String, String) {
 
 /// Emulator plus sidecar with default settings.
 pub async fn start() -> (EmulatorHandle, RunningSidecar) {
+    start_with(grace(Duration::from_secs(5))).await
+}
+
+/// Emulator plus sidecar with `options`.
+pub async fn start_with(options: grpc::Options) -> (EmulatorHandle, RunningSidecar) {
     let emulator = start_emulator(emulator_config()).await;
-    let sidecar = start_sidecar(settings(emulator.addr())).await;
+    let sidecar = start_sidecar_with(settings(emulator.addr()), options).await;
     (emulator, sidecar)
 }
 

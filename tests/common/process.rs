@@ -4,6 +4,8 @@
 use std::{
     io::{BufRead, BufReader},
     process::{Child, Command, ExitStatus},
+    sync::mpsc,
+    time::Duration,
 };
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_antom-sidecar");
@@ -14,19 +16,32 @@ pub fn sidecar(args: &[&str], env: &[(&str, &str)]) -> Command {
     cmd
 }
 
-/// Reads the child's output until a line containing `marker` and returns that line;
-/// a thread keeps draining the pipe so the child never writes into a closed one.
-pub fn wait_for_line(stream: impl std::io::Read + Send + 'static, marker: &'static str) -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
+/// Every line of `stream`, as it comes; a thread keeps draining the pipe, even once
+/// nobody listens, so the child never writes into a full one.
+pub fn read_lines(stream: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines().map_while(Result::ok) {
-            if line.contains(marker) {
-                let _ = tx.send(line);
-            }
+            let _ = tx.send(line);
         }
     });
-    rx.recv()
-        .unwrap_or_else(|_| panic!("the process ended before printing {marker:?}"))
+    rx
+}
+
+/// The next line containing `marker`; the process must print it within 30 s.
+pub fn wait_for(lines: &mpsc::Receiver<String>, marker: &str) -> String {
+    loop {
+        match lines.recv_timeout(Duration::from_secs(30)) {
+            Ok(line) if line.contains(marker) => return line,
+            Ok(_) => {}
+            Err(e) => panic!("no line with {marker:?}: {e}"),
+        }
+    }
+}
+
+/// Reads the child's output until a line containing `marker` and returns that line.
+pub fn wait_for_line(stream: impl std::io::Read + Send + 'static, marker: &str) -> String {
+    wait_for(&read_lines(stream), marker)
 }
 
 /// A child process killed when the test ends, even by a panic.
