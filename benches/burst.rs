@@ -176,6 +176,7 @@ fn run() -> Result<ExitCode, Error> {
         format!("{dir}/antom_public_key.pem"),
     );
     serve.env("SIDECAR_LISTEN", "127.0.0.1:0");
+    serve.env("SIDECAR_ADMIN_LISTEN", "127.0.0.1:0");
     serve.env("SIDECAR_LOG_FORMAT", "json");
     serve.env("RUST_LOG", "warn,antom_sidecar::commands::serve=info");
     let (sidecar, listen) = start(&mut serve, |line| {

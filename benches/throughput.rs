@@ -32,6 +32,7 @@ use std::{
 
 use antom_sidecar::{
     antom::AntomClient,
+    call::Call,
     emulator::{Emulator, KeyPairs},
     grpc,
     payment::PaymentResult,
@@ -214,7 +215,9 @@ impl Caller {
                     reference_transaction_id: id,
                     ..template.clone()
                 };
-                let result = client.send_payment_result(&payment, None).await;
+                let result = client
+                    .send_payment_result(&payment, &Call::untraced())
+                    .await;
                 result.map(drop).map_err(|e| e.to_string())
             }
         }

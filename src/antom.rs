@@ -19,7 +19,9 @@ pub use endpoint::{
     Endpoint, EndpointError, PAYMENT_RESULT_PATH, Region, SANDBOX_PAYMENT_RESULT_PATH,
 };
 pub use error::AntomError;
-pub use response::{AntomResult, ResultStatus, documented_status};
+pub use response::{
+    AntomResult, ResultStatus, documented_code, documented_results, documented_status,
+};
 pub use retry::{RetryPolicy, is_retryable};
 pub use settings::{
     Auth, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONCURRENT_CALLS,
@@ -27,8 +29,11 @@ pub use settings::{
 };
 
 use crate::{
+    call::Call,
+    metrics::{Metrics, OTHER, SEND_PAYMENT_RESULT},
     payment::PaymentResult,
     signing::{SigningKey, VerifyingKey, content_to_sign, signature_header},
+    telemetry::{TRACEPARENT, TRACESTATE, TraceContext},
 };
 
 /// `User-Agent` of every request.
@@ -53,6 +58,7 @@ pub struct AntomClient {
     /// grow without bound.
     in_flight: Semaphore,
     max_concurrent_calls: usize,
+    metrics: Metrics,
 }
 
 /// [`Auth`] made ready for requests: the bearer header is built once, marked sensitive.
@@ -115,24 +121,35 @@ impl AntomClient {
             request_timeout: settings.request_timeout,
             in_flight: Semaphore::new(settings.max_concurrent_calls),
             max_concurrent_calls: settings.max_concurrent_calls,
+            metrics: Metrics::default(),
         })
     }
 
+    /// Records attempts, retries, verification failures and refusals in `metrics`.
+    pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+        metrics.set_max_concurrent_calls(self.max_concurrent_calls);
+        self.metrics = metrics;
+        self
+    }
+
     /// Sends `payment` to `sendPaymentResult`, retrying what [`is_retryable`] allows
-    /// until `deadline`. `Ok` only for a signed, verified SUCCESS. Refused at once, with
+    /// until the call's deadline, in the call's trace; notes the attempts and the result
+    /// code in `call`. `Ok` only for a signed, verified SUCCESS. Refused at once, with
     /// nothing sent, when the client's limit of calls in flight is reached.
     pub async fn send_payment_result(
         &self,
         payment: &PaymentResult,
-        deadline: Option<Instant>,
+        call: &Call,
     ) -> Result<AntomResult, AntomError> {
         let Ok(_permit) = self.in_flight.try_acquire() else {
-            return Err(AntomError::Overloaded {
+            let refused = AntomError::Overloaded {
                 limit: self.max_concurrent_calls,
-            });
+            };
+            self.metrics.call_shed(refused.reason().unwrap_or_default());
+            return Err(refused);
         };
         let body = Bytes::from(payment.to_wire());
-        let retry = self.retry;
+        let (retry, deadline) = (self.retry, call.deadline);
         let mut attempt = 0;
         // The last retryable failure, named when the deadline ends the call.
         let mut previous: Option<AntomError> = None;
@@ -151,14 +168,23 @@ impl AntomClient {
             if budget.is_zero() {
                 return Err(timeout(attempt - 1, previous.as_ref()));
             }
-            let mut failure = match tokio::time::timeout(budget, self.attempt(&body)).await {
-                Ok(Ok(r)) if r.result_status == ResultStatus::Success => return Ok(r),
-                Ok(Ok(r)) => AntomError::Rejected(r),
-                Ok(Err(e)) => e,
-                Err(_) if deadline.is_some_and(|d| Instant::now() >= d) => {
+            call.note(|n| n.attempts = attempt);
+            let sent = Instant::now();
+            let outcome = tokio::time::timeout(budget, self.attempt(&body, &call.trace)).await;
+            let outcome = match outcome {
+                Ok(outcome) => outcome,
+                Err(_) => Err(timeout(attempt, previous.as_ref())),
+            };
+            self.observe(&outcome, sent.elapsed(), call);
+            let mut failure = match outcome {
+                Ok(r) if r.result_status == ResultStatus::Success => return Ok(r),
+                Ok(r) => AntomError::Rejected(r),
+                Err(AntomError::Timeout { .. })
+                    if deadline.is_some_and(|d| Instant::now() >= d) =>
+                {
                     return Err(timeout(attempt, previous.as_ref()));
                 }
-                Err(_) => timeout(attempt, previous.as_ref()),
+                Err(e) => e,
             };
             if let AntomError::Unreachable { attempts, .. } = &mut failure {
                 *attempts = attempt;
@@ -172,14 +198,37 @@ impl AntomClient {
                 return Err(timeout(attempt, Some(&failure)));
             }
             warn!(attempt, delay_ms = delay.as_millis() as u64, cause = %failure, "retrying Antom call");
+            self.metrics
+                .antom_retry(SEND_PAYMENT_RESULT, retry::cause(&failure));
             tokio::time::sleep(delay).await;
             previous = Some(failure);
         }
     }
 
+    /// Records one attempt's outcome in the metrics and the call's notes.
+    fn observe(&self, outcome: &Result<AntomResult, AntomError>, elapsed: Duration, call: &Call) {
+        let answer = match outcome {
+            Ok(r) | Err(AntomError::Rejected(r)) => Some(r),
+            Err(_) => None,
+        };
+        if let Some(r) = answer {
+            call.note(|n| n.result_code = Some(r.result_code.clone()));
+        }
+        if let Err(e @ (AntomError::BadSignature { .. } | AntomError::Unsigned { .. })) = outcome {
+            self.metrics
+                .verification_failed(e.reason().unwrap_or_default());
+        }
+        let labels = answer.map(|r| {
+            let code = documented_code(&r.result_code).unwrap_or(OTHER);
+            (r.result_status.as_str(), code)
+        });
+        self.metrics
+            .antom_attempt(SEND_PAYMENT_RESULT, labels, elapsed);
+    }
+
     /// One signed request and its checked response. Signed anew each time, so every
     /// attempt carries a fresh `Request-Time`.
-    async fn attempt(&self, body: &Bytes) -> Result<AntomResult, AntomError> {
+    async fn attempt(&self, body: &Bytes, trace: &TraceContext) -> Result<AntomResult, AntomError> {
         let time = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
@@ -190,15 +239,23 @@ impl AntomClient {
             .post(self.endpoint.url().clone())
             .header(CONTENT_TYPE, "application/json; charset=UTF-8")
             .header("Client-Id", &self.client_id)
-            .header("Request-Time", &time);
+            .header("Request-Time", &time)
+            .header(TRACEPARENT, trace.traceparent());
+        if let Some(state) = &trace.state {
+            request = request.header(TRACESTATE, state.clone());
+        }
         request = match &self.auth {
             RequestAuth::Sign { key, key_version } => {
                 let content =
                     content_to_sign("POST", self.endpoint.path(), &self.client_id, &time, body);
-                request.header(
-                    "Signature",
-                    signature_header(key_version, &key.sign(&content)),
-                )
+                let signature = signature_header(key_version, &key.sign(&content));
+                // Base64 and `=`: always a valid header value. Sensitive: left out of
+                // HTTP/2's header compression table and printed as "Sensitive" by the
+                // HTTP libraries' trace logs.
+                let mut value = HeaderValue::from_str(&signature)
+                    .unwrap_or_else(|_| HeaderValue::from_static(""));
+                value.set_sensitive(true);
+                request.header("Signature", value)
             }
             RequestAuth::Bearer(value) => request.header(AUTHORIZATION, value.clone()),
         };

@@ -9,7 +9,7 @@ use tracing::error;
 use crate::{
     commands::{dev, emulator, probe, serve},
     server,
-    telemetry::{self, LogFormat},
+    telemetry::{self, LogFormat, otel},
 };
 
 /// gRPC sidecar for Antom's risk API.
@@ -54,13 +54,25 @@ impl Cli {
         };
         // Exit code 2 for a refused configuration or a failed start, 1 for a failed probe.
         let (result, failure) = runtime.block_on(async {
+            // Spans are exported by the sidecars, when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+            let exporter = match &self.command {
+                Command::Serve(_) | Command::Dev(_) => match otel::init() {
+                    Ok(exporter) => exporter,
+                    Err(e) => return (Err(e.into()), 2),
+                },
+                Command::Emulator(_) | Command::Probe(_) => None,
+            };
             let shutdown = server::shutdown_signal();
-            match self.command {
+            let outcome = match self.command {
                 Command::Serve(args) => (serve::run(*args, shutdown).await, 2),
                 Command::Emulator(args) => (emulator::run(args, shutdown).await, 2),
                 Command::Dev(args) => (dev::run(args, shutdown).await, 2),
                 Command::Probe(args) => (probe::run(args).await.map_err(Into::into), 1),
+            };
+            if let Some(exporter) = exporter {
+                exporter.shutdown().await;
             }
+            outcome
         });
         match result {
             Ok(()) => ExitCode::SUCCESS,

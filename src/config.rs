@@ -9,7 +9,7 @@ use std::{
     time::Duration,
 };
 
-pub use values::{ListenAddr, format_duration, parse_bool, parse_duration};
+pub use values::{AdminListen, ListenAddr, format_duration, parse_bool, parse_duration};
 
 use crate::{
     antom::{Auth, Endpoint, Region, Settings},
@@ -29,6 +29,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
 pub struct Config {
     /// Where to listen.
     pub listen: ListenAddr,
+    /// Where the admin listener listens; `None`: off.
+    pub admin: Option<ListenAddr>,
     /// The Antom client's settings.
     pub settings: Settings,
     /// The gRPC server's drain and limits.
@@ -107,6 +109,12 @@ impl Config {
                 .parse::<ListenAddr>()
                 .map_err(|e| format!("SIDECAR_LISTEN: {e}")),
         );
+        let admin = p
+            .check(
+                (args.admin_listen.parse::<AdminListen>())
+                    .map_err(|e| format!("SIDECAR_ADMIN_LISTEN: {e}")),
+            )
+            .and_then(|a| a.0);
         let client_id = p.check(client_id(args.client_id.as_deref()));
         let sandbox = p.check(parse_bool(&args.sandbox).map_err(|e| format!("ANTOM_SANDBOX: {e}")));
         let endpoint = p.check(endpoint(
@@ -222,6 +230,7 @@ impl Config {
             .build();
         Ok(Self {
             listen,
+            admin,
             settings,
             options,
         })

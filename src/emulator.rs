@@ -237,6 +237,8 @@ impl Emulator {
             "clientId": cut(&client_id),
             "requestTime": header("request-time"),
             "signature": auth,
+            "traceparent": header("traceparent"),
+            "tracestate": header("tracestate"),
         });
         self.inner.requests.send_modify(|log| log.push(entry));
         if let Some(delay) = faults.delay {

@@ -5,6 +5,8 @@
 mod convert;
 mod deadline;
 mod edge;
+mod health;
+mod observe;
 mod service;
 mod status;
 
@@ -12,13 +14,14 @@ use std::{future::Future, sync::Arc, time::Duration};
 
 use hyper_util::service::TowerToHyperService;
 use tonic::service::Routes;
-use tonic_health::ServingStatus;
 
 use edge::Edge;
+pub use health::Health;
 pub use service::RiskApi;
 
 use crate::{
     antom::AntomClient,
+    metrics::Metrics,
     pb::{self, risk_service_server::RiskServiceServer},
     server::{Connections, Drained, Limits, Listener},
 };
@@ -59,48 +62,100 @@ pub enum ServeError {
     Reflection(#[from] tonic_reflection::server::Error),
 }
 
-/// Serves `RiskService`, health and reflection on `listener` until `shutdown` resolves,
-/// then reports NOT_SERVING and lets in-flight calls finish for up to the grace period.
-///
-/// Connections are served with hyper directly, not with tonic's `transport::Server`: its
-/// built-in `grpc-timeout` handling answers CANCELLED at the caller's deadline, racing
-/// the DEADLINE_EXCEEDED that [`RiskApi`] returns. Here the handler alone owns deadlines.
+/// Serves `RiskService`, health and reflection on `listener` until `shutdown`, without
+/// metrics: [`Server::serve`] with the defaults.
 pub async fn serve(
     listener: Listener,
     client: Arc<AntomClient>,
     options: Options,
     shutdown: impl Future<Output = ()>,
 ) -> Result<Drained, ServeError> {
-    let (health, health_service) = tonic_health::server::health_reporter();
-    // Keys and configuration are loaded before `serve` is called: serving from the start.
-    health.set_serving::<RiskServiceServer<RiskApi>>().await;
-    let reflection = || {
-        tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-    };
-    let routes = Routes::new(health_service)
-        .add_service(reflection().build_v1()?)
-        .add_service(reflection().build_v1alpha()?)
-        .add_service(
-            RiskServiceServer::new(RiskApi::new(client))
-                .max_decoding_message_size(options.max_message_bytes),
+    Server::new(client, options).serve(listener, shutdown).await
+}
+
+/// The gRPC server, with what it reports to: metrics, and health shared with `/readyz`.
+#[derive(Debug)]
+pub struct Server {
+    client: Arc<AntomClient>,
+    options: Options,
+    metrics: Metrics,
+    health: Health,
+}
+
+impl Server {
+    /// A server calling Antom with `client`; no metrics, health of its own.
+    pub fn new(client: Arc<AntomClient>, options: Options) -> Self {
+        Self {
+            client,
+            options,
+            metrics: Metrics::default(),
+            health: Health::default(),
+        }
+    }
+
+    /// Records calls and connections in `metrics`.
+    pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    /// Reports its serving state to `health` (shared with the admin listener's `/readyz`).
+    pub fn with_health(mut self, health: Health) -> Self {
+        self.health = health;
+        self
+    }
+
+    /// Serves `RiskService`, health and reflection on `listener` until `shutdown`
+    /// resolves, then reports NOT_SERVING and lets in-flight calls finish for up to the
+    /// grace period.
+    ///
+    /// Connections are served with hyper directly, not with tonic's `transport::Server`:
+    /// its built-in `grpc-timeout` handling answers CANCELLED at the caller's deadline,
+    /// racing the DEADLINE_EXCEEDED that [`RiskApi`] returns. Here the handler alone owns
+    /// deadlines.
+    pub async fn serve(
+        self,
+        listener: Listener,
+        shutdown: impl Future<Output = ()>,
+    ) -> Result<Drained, ServeError> {
+        let Self {
+            client,
+            options,
+            metrics,
+            health,
+        } = self;
+        let reflection = || {
+            tonic_reflection::server::Builder::configure()
+                .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+                .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        };
+        let routes = Routes::new(health.service())
+            .add_service(reflection().build_v1()?)
+            .add_service(reflection().build_v1alpha()?)
+            .add_service(
+                RiskServiceServer::new(RiskApi::new(client))
+                    .max_decoding_message_size(options.max_message_bytes),
+            );
+        // Keys and configuration are loaded before a server is built: serving from the start.
+        health.set_serving().await;
+        let shutdown = async {
+            shutdown.await;
+            health.set_draining().await;
+        };
+        let connections = Connections::grpc(options.limits).with_metrics(metrics.clone());
+        let edge = Edge::new(
+            routes,
+            connections.grace_over(),
+            options.max_message_bytes,
+            metrics,
         );
-    let shutdown = async {
-        shutdown.await;
-        health.set_not_serving::<RiskServiceServer<RiskApi>>().await;
-        health
-            .set_service_status("", ServingStatus::NotServing)
-            .await;
-    };
-    let connections = Connections::grpc(options.limits);
-    let edge = Edge::new(routes, connections.grace_over(), options.max_message_bytes);
-    Ok(connections
-        .serve_until(
-            listener,
-            TowerToHyperService::new(edge),
-            shutdown,
-            options.grace,
-        )
-        .await)
+        Ok(connections
+            .serve_until(
+                listener,
+                TowerToHyperService::new(edge),
+                shutdown,
+                options.grace,
+            )
+            .await)
+    }
 }

@@ -8,10 +8,13 @@
 //! - [`commands`]: one module per subcommand (`serve`, `emulator`, `dev`, `probe`), each
 //!   its `Args` and its `run`.
 //! - `config`: turns `serve`'s flags into a checked configuration, every problem at once.
-//! - `telemetry`: tracing setup (text or JSON).
-//! - [`server`]: the one accept-and-drain loop, for the gRPC listener and the emulator.
+//! - [`telemetry`]: logs (text or JSON), W3C trace context, OTLP export.
+//! - [`metrics`]: the Prometheus metrics and their exposition.
+//! - [`admin`]: the admin HTTP listener: `/metrics`, `/livez`, `/readyz`.
+//! - [`server`]: the one accept-and-drain loop, for the gRPC, admin and emulator listeners.
 //! - [`grpc`]: the `RiskService` edge: health, reflection, protobuf ⇄ domain,
-//!   validation, error → status.
+//!   validation, error → status, and each call observed (span, metrics, access log).
+//! - [`call`]: one call's record (deadline, trace, what happened), edge to Antom client.
 //! - [`payment`]: the domain request and its exact wire JSON.
 //! - [`antom`]: the Antom HTTP client: settings, endpoint, signing, retries, response checks.
 //! - [`signing`]: Antom's content-to-sign rule and the RSA backends (aws-lc-rs or `rsa`).
@@ -20,18 +23,21 @@
 //! - [`emulator`]: an Antom stand-in (HTTP server) with fault injection, for dev and tests.
 //! - [`pb`]: the generated protobuf code and descriptor set.
 
+pub mod admin;
 pub mod antom;
+pub mod call;
 pub mod cli;
 pub mod commands;
 pub(crate) mod config;
 pub mod emulator;
 pub mod grpc;
 pub mod keys;
+pub mod metrics;
 pub mod payment;
 pub mod secret;
 pub mod server;
 pub mod signing;
-pub(crate) mod telemetry;
+pub mod telemetry;
 
 pub use config::ListenAddr;
 

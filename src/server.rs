@@ -20,6 +20,8 @@ use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
+use crate::metrics::Metrics;
+
 use connection::ConnState;
 pub use fd_limit::{default_max_connections, raise_fd_limit};
 pub use listener::Listener;
@@ -66,6 +68,8 @@ pub struct Connections {
     tls: Option<TlsAcceptor>,
     limits: Limits,
     grace_over: CancellationToken,
+    /// Counts connections shed at the cap.
+    metrics: Metrics,
 }
 
 /// How a drain ended.
@@ -110,7 +114,14 @@ impl Connections {
             tls: None,
             limits,
             grace_over: CancellationToken::new(),
+            metrics: Metrics::default(),
         }
+    }
+
+    /// Counts the connections shed at the cap in `metrics`.
+    pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// Serves every connection over TLS, handshaking with `acceptor` first.
@@ -148,10 +159,12 @@ impl Connections {
             };
             // Ended connections must not count against the cap.
             while connections.try_join_next().is_some() {}
+            let at_cap = connections.len() >= self.limits.max_connections;
             match accepted {
-                Ok(_) if connections.len() >= self.limits.max_connections && !registry.evict() => {
+                Ok(_) if at_cap && !registry.evict() => {
                     // Every connection has a call open: this one is dropped at once, and
                     // the calls go on.
+                    self.metrics.connection_shed("max_connections");
                     debug!(
                         server = self.name,
                         max = self.limits.max_connections,
@@ -159,6 +172,9 @@ impl Connections {
                     );
                 }
                 Ok(io) => {
+                    if at_cap {
+                        self.metrics.connection_shed("evicted");
+                    }
                     backoff = Backoff::default();
                     let (name, builder, tls) = (self.name, self.builder.clone(), self.tls.clone());
                     let state = ConnState::new();
@@ -270,7 +286,7 @@ pub trait HttpService:
     + 'static
 {
     /// The response body.
-    type Body: hyper::body::Body<Data: Send, Error: Into<BoxError>> + Send + 'static;
+    type Body: hyper::body::Body<Data: Send, Error: Into<BoxError>> + Send + Unpin + 'static;
 }
 
 impl<S, B> HttpService for S
@@ -282,7 +298,7 @@ where
         + 'static,
     S::Future: Send + 'static,
     S::Error: Into<BoxError>,
-    B: hyper::body::Body<Data: Send, Error: Into<BoxError>> + Send + 'static,
+    B: hyper::body::Body<Data: Send, Error: Into<BoxError>> + Send + Unpin + 'static,
 {
     type Body = B;
 }

@@ -1,10 +1,17 @@
-//! Tracing, initialised once: `RUST_LOG` filter (default `info`), text for people or
-//! JSON for clusters, on stderr so stdout stays for what the user asked for.
+//! Logs and traces. Logs: initialised once, `RUST_LOG` filter (default `info`), text for
+//! people or JSON for clusters, on stderr so stdout stays for what the user asked for;
+//! a call's lines carry its `trace_id`. Traces: W3C Trace Context continued from the
+//! caller to Antom ([`TraceContext`]), and exported over OTLP when configured ([`otel`]).
+
+pub mod otel;
+mod trace_context;
 
 use std::io::IsTerminal;
 
 use clap::ValueEnum;
 use tracing_subscriber::{EnvFilter, fmt};
+
+pub use trace_context::{TRACEPARENT, TRACESTATE, TraceContext};
 
 /// Log line format.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -16,6 +23,9 @@ pub enum LogFormat {
     Json,
 }
 
+/// The target of the access log: one line per call, at `info` for RiskService calls.
+pub const ACCESS_LOG: &str = "antom_sidecar::access";
+
 /// Installs the global subscriber; later calls are ignored.
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
@@ -26,6 +36,12 @@ pub fn init(format: LogFormat) {
         .with_ansi(ansi);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        // The current span (a call's, with its trace_id) once; not the list of spans
+        // too, which would repeat it on every line.
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_span_list(false)
+            .try_init(),
     };
 }

@@ -9,7 +9,9 @@ mod common;
 
 use std::{collections::BTreeSet, ops::RangeInclusive, sync::LazyLock};
 
-use antom_sidecar::{antom::AntomClient, emulator::EmulatorHandle, payment::PaymentResult, pb};
+use antom_sidecar::{
+    antom::AntomClient, call::Call, emulator::EmulatorHandle, payment::PaymentResult, pb,
+};
 use common::props::*;
 use proptest::{prelude::*, sample::Index};
 use serde_json::{Map, Value};
@@ -397,7 +399,7 @@ proptest! {
         let f = emulator_fixture();
         let before = f.emulator.received().len();
         let result = runtime()
-            .block_on(f.client.send_payment_result(&payment, None))
+            .block_on(f.client.send_payment_result(&payment, &Call::untraced()))
             .map_err(|e| fail(format!("the emulator refused {sent}: {e}")))?;
         prop_assert_eq!(result.result_code, "SUCCESS");
         let received = f.emulator.received();

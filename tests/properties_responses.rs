@@ -17,6 +17,7 @@ use antom_sidecar::{
         AntomClient, AntomError, AntomResult, Endpoint, PAYMENT_RESULT_PATH, ResultStatus,
         RetryPolicy, SANDBOX_PAYMENT_RESULT_PATH,
     },
+    call::Call,
     payment::PaymentResult,
     pb,
     signing::{ALGORITHM, SigningKey, content_to_sign},
@@ -509,7 +510,7 @@ proptest! {
             headers,
             body: Bytes::from(case.body.clone()),
         };
-        let outcome = runtime().block_on(f.client.send_payment_result(&f.payment, None));
+        let outcome = runtime().block_on(f.client.send_payment_result(&f.payment, &Call::untraced()));
         if outcome.is_ok() {
             prop_assert!(matches!(case.signing, Signing::Valid(_)), "Ok, yet not validly signed");
         }

@@ -62,3 +62,20 @@ pub enum AntomError {
         what: &'static str,
     },
 }
+
+impl AntomError {
+    /// The sidecar's `ErrorInfo` reason for this failure; `None` for [`Self::Rejected`],
+    /// whose reason is Antom's result code.
+    pub fn reason(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::Rejected(_) => return None,
+            Self::Unreachable { .. } => "UPSTREAM_UNAVAILABLE",
+            Self::Timeout { .. } => "UPSTREAM_TIMEOUT",
+            Self::HttpStatus { .. } => "UPSTREAM_HTTP_STATUS",
+            Self::Malformed { .. } => "UPSTREAM_MALFORMED_RESPONSE",
+            Self::BadSignature { .. } => "RESPONSE_SIGNATURE_INVALID",
+            Self::Overloaded { .. } => "SIDECAR_OVERLOADED",
+            Self::Unsigned { .. } => "RESPONSE_UNSIGNED",
+        })
+    }
+}

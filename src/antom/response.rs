@@ -44,22 +44,37 @@ impl fmt::Display for ResultStatus {
 /// The status Antom documents for a result code of this API (spec §3), `None` for a
 /// code it does not list.
 pub fn documented_status(code: &str) -> Option<ResultStatus> {
-    match code {
-        "SUCCESS" => Some(ResultStatus::Success),
-        "REQUEST_TRAFFIC_EXCEED_LIMIT" | "UNKNOWN_EXCEPTION" => Some(ResultStatus::Unknown),
-        "ACCESS_DENIED"
-        | "INVALID_API"
-        | "INVALID_CONTRACT"
-        | "KEY_NOT_FOUND"
-        | "MERCHANT_KYB_NOT_QUALIFIED"
-        | "MERCHANT_NOT_REGISTERED"
-        | "NO_INTERFACE_DEF"
-        | "PARAM_ILLEGAL"
-        | "SIGNATURE_INVALID"
-        | "SYSTEM_ERROR" => Some(ResultStatus::Fail),
-        _ => None,
-    }
+    DOCUMENTED.iter().find(|(c, _)| *c == code).map(|&(_, s)| s)
 }
+
+/// `code` itself if Antom documents it for this API, for labels that must stay bounded.
+pub fn documented_code(code: &str) -> Option<&'static str> {
+    DOCUMENTED.iter().find(|(c, _)| *c == code).map(|&(c, _)| c)
+}
+
+/// Every documented `(resultStatus, resultCode)` pair.
+pub fn documented_results() -> impl Iterator<Item = (&'static str, &'static str)> {
+    DOCUMENTED
+        .iter()
+        .map(|&(code, status)| (status.as_str(), code))
+}
+
+/// The result codes of `sendPaymentResult`, with the status Antom gives each.
+const DOCUMENTED: [(&str, ResultStatus); 13] = [
+    ("SUCCESS", ResultStatus::Success),
+    ("REQUEST_TRAFFIC_EXCEED_LIMIT", ResultStatus::Unknown),
+    ("UNKNOWN_EXCEPTION", ResultStatus::Unknown),
+    ("ACCESS_DENIED", ResultStatus::Fail),
+    ("INVALID_API", ResultStatus::Fail),
+    ("INVALID_CONTRACT", ResultStatus::Fail),
+    ("KEY_NOT_FOUND", ResultStatus::Fail),
+    ("MERCHANT_KYB_NOT_QUALIFIED", ResultStatus::Fail),
+    ("MERCHANT_NOT_REGISTERED", ResultStatus::Fail),
+    ("NO_INTERFACE_DEF", ResultStatus::Fail),
+    ("PARAM_ILLEGAL", ResultStatus::Fail),
+    ("SIGNATURE_INVALID", ResultStatus::Fail),
+    ("SYSTEM_ERROR", ResultStatus::Fail),
+];
 
 /// Antom's `result` object.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]

@@ -26,6 +26,16 @@ pub fn is_retryable(error: &AntomError) -> bool {
     }
 }
 
+/// Why a retryable failure is retried, for the `antom_retries_total` metric: a U result,
+/// no answer (`TRANSPORT`), or an HTTP 429/5xx.
+pub fn cause(error: &AntomError) -> &'static str {
+    match error {
+        AntomError::Rejected(_) => "U_RESULT",
+        AntomError::HttpStatus { .. } => "HTTP_STATUS",
+        _ => "TRANSPORT",
+    }
+}
+
 /// How often and how patiently to retry what [`is_retryable`] allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {

@@ -1,14 +1,15 @@
 //! `antom-sidecar dev`: ephemeral keys, the emulator on a loopback port, and a sidecar
 //! on 127.0.0.1:50051 pointed at it. One command, no credentials.
 
-use std::{future::Future, io::Write, net::SocketAddr, sync::Arc, time::Duration};
+use std::{future::Future, io::Write, net::SocketAddr, time::Duration};
 
-use tracing::info;
+use tracing::{info, warn};
 
-use super::CommandError;
+use super::{CommandError, Sidecar, bind_admin};
 use crate::{
+    admin::DEFAULT_ADMIN_LISTEN,
     antom::{AntomClient, DEFAULT_MAX_CONCURRENT_CALLS},
-    config::{DEFAULT_LISTEN, ListenAddr},
+    config::{AdminListen, DEFAULT_LISTEN, ListenAddr},
     emulator::{Emulator, KeyPairs},
     grpc,
     server::{Limits, Listener, default_max_connections, raise_fd_limit},
@@ -20,6 +21,10 @@ pub struct Args {
     /// Where the sidecar listens.
     #[arg(long, env = "SIDECAR_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: ListenAddr,
+    /// Where the admin HTTP listener serves /metrics, /livez and /readyz, or off. If the
+    /// default port is taken (another dev sidecar, say), any free port is used instead.
+    #[arg(long, env = "SIDECAR_ADMIN_LISTEN", default_value = DEFAULT_ADMIN_LISTEN)]
+    pub admin_listen: AdminListen,
     /// Where the emulator listens (port 0: any free port).
     #[arg(long, default_value = "127.0.0.1:0")]
     pub emulator_listen: SocketAddr,
@@ -36,14 +41,27 @@ pub async fn run(args: Args, shutdown: impl Future<Output = ()>) -> Result<(), C
         .await
         .map_err(|e| format!("cannot start the emulator on {}: {e}", args.emulator_listen))?;
     let settings = keys.client_settings(emulator.endpoint(), DEV_CLIENT_ID);
-    let client = Arc::new(AntomClient::new(settings.build())?);
+    let client = AntomClient::new(settings.build())?;
     let listener = Listener::bind(&args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let addr = listener.local_addr()?;
-    info!(sidecar = %addr, emulator = %emulator.addr(), "dev mode: sidecar and Antom emulator running");
+    let admin = match bind_admin(args.admin_listen.0.as_ref()).await {
+        Err(e) if Ok(&args.admin_listen) == DEFAULT_ADMIN_LISTEN.parse().as_ref() => {
+            warn!(error = %e, "the admin listener's default port is taken: using any free port");
+            bind_admin(Some(&ListenAddr::Tcp(([127, 0, 0, 1], 0).into()))).await?
+        }
+        other => other?,
+    };
+    let sidecar = Sidecar::new(client, listener, admin);
+    let admin = sidecar.admin_addr();
+    info!(sidecar = %addr, %admin, emulator = %emulator.addr(), "dev mode: sidecar and Antom emulator running");
     // Not `println!`: a closed stdout must not take the server down.
-    let _ = writeln!(std::io::stdout(), "{}", banner(&addr, emulator.addr()));
+    let _ = writeln!(
+        std::io::stdout(),
+        "{}",
+        banner(&addr, &admin, emulator.addr())
+    );
     let fd_limit = raise_fd_limit();
     let options = grpc::Options {
         grace: Duration::from_secs(5),
@@ -53,18 +71,18 @@ pub async fn run(args: Args, shutdown: impl Future<Output = ()>) -> Result<(), C
         },
         ..grpc::Options::default()
     };
-    grpc::serve(listener, client, options, shutdown).await?;
+    sidecar.run(options, shutdown).await?;
     emulator.shutdown().await;
     Ok(())
 }
 
-fn banner(addr: &ListenAddr, emulator: SocketAddr) -> String {
+fn banner(addr: &ListenAddr, admin: &str, emulator: SocketAddr) -> String {
     let target = match addr {
         ListenAddr::Tcp(a) => a.to_string(),
         ListenAddr::Unix(p) => format!("-unix {}", p.display()),
     };
     format!(
-        "antom-sidecar dev: gRPC on {addr}, Antom emulator on http://{emulator} (ephemeral keys)\n\n\
+        "antom-sidecar dev: gRPC on {addr}, Antom emulator on http://{emulator} (ephemeral keys), admin on {admin}\n\n\
          Try it:\n  grpcurl -plaintext -d '{{\"reference_transaction_id\":\"tx-1\",\"payment_status\":\"PAYMENT_STATUS_SUCCESS\",\"payment_method_provider\":\"VISA\"}}' \\\n    \
          {target} antom.risk.v1.RiskService/SendPaymentResult\n\n\
          Faults: use a reference_transaction_id like emu-code-SYSTEM_ERROR-1, emu-flaky-2-1, emu-delay-3000-1, emu-badsig-1.\n\

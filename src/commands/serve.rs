@@ -1,17 +1,18 @@
 //! `antom-sidecar serve`: the production sidecar, calling Antom for gRPC clients.
 
-use std::{future::Future, sync::Arc};
+use std::future::Future;
 
 use tracing::info;
 
-use super::CommandError;
+use super::{CommandError, Sidecar, bind_admin};
 use crate::{
+    admin::DEFAULT_ADMIN_LISTEN,
     antom::{
         AntomClient, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONCURRENT_CALLS,
         DEFAULT_REQUEST_TIMEOUT,
     },
     config::{Config, DEFAULT_LISTEN, format_duration},
-    grpc::{self, Options},
+    grpc::Options,
     secret::Secret,
     server::{Limits, Listener, raise_fd_limit},
     signing,
@@ -24,6 +25,10 @@ pub struct Args {
     /// Where to listen: host:port, or unix:/path/to/socket.
     #[arg(long, env = "SIDECAR_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: String,
+    /// Where the admin HTTP listener serves /metrics, /livez and /readyz: host:port,
+    /// unix:/path, or off (then no metrics are recorded either).
+    #[arg(long, env = "SIDECAR_ADMIN_LISTEN", default_value = DEFAULT_ADMIN_LISTEN)]
+    pub admin_listen: String,
     /// The merchant's client ID at Antom, sent as Client-Id (e.g. SANDBOX_5YEZ2N2ZKX1Y04567).
     #[arg(long, env = "ANTOM_CLIENT_ID")]
     pub client_id: Option<String>,
@@ -101,13 +106,14 @@ pub async fn run(args: Args, shutdown: impl Future<Output = ()>) -> Result<(), C
     let fd_limit = raise_fd_limit();
     let config = Config::from_args(args, fd_limit)?;
     let endpoint = config.settings.endpoint().to_string();
-    let client = Arc::new(AntomClient::new(config.settings)?);
+    let client = AntomClient::new(config.settings)?;
     let listener = Listener::bind(&config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let listen = listener.local_addr()?;
+    let admin = bind_admin(config.admin.as_ref()).await?;
+    let sidecar = Sidecar::new(client, listener, admin);
     let limits = config.options.limits;
-    info!(%listen, %endpoint, crypto = signing::BACKEND, fd_limit, max_connections = limits.max_connections, "antom-sidecar serving");
-    grpc::serve(listener, client, config.options, shutdown).await?;
-    Ok(())
+    info!(%listen, admin = %sidecar.admin_addr(), %endpoint, crypto = signing::BACKEND, fd_limit, max_connections = limits.max_connections, "antom-sidecar serving");
+    sidecar.run(config.options, shutdown).await
 }

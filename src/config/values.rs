@@ -25,6 +25,24 @@ impl FromStr for ListenAddr {
     }
 }
 
+/// `SIDECAR_ADMIN_LISTEN`: an address like [`ListenAddr`], or `off`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdminListen(pub Option<ListenAddr>);
+
+impl FromStr for AdminListen {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "off" => Ok(Self(None)),
+            addr => addr
+                .parse()
+                .map(|a| Self(Some(a)))
+                .map_err(|e| format!("{e}, or off")),
+        }
+    }
+}
+
 impl fmt::Display for ListenAddr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -2,7 +2,8 @@
 //! a call. It refuses oversized metadata and compressed messages with a status of their
 //! own, holds the caller's deadline from the moment the headers arrive (reading the body
 //! included), answers the calls still open when the shutdown grace ends, and gives
-//! tonic's own bare errors (an undecodable or oversized message) `ErrorInfo`.
+//! tonic's own bare errors (an undecodable or oversized message) `ErrorInfo`, and
+//! observes every call ([`super::observe`]).
 
 use std::{
     convert::Infallible,
@@ -19,8 +20,10 @@ use hyper::{
 use tokio::time::sleep_until;
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 use tonic::{Code, Status, body::Body};
+use tracing::Instrument;
 
-use super::deadline::CallDeadline;
+use super::{deadline::CallDeadline, observe::Observation};
+use crate::metrics::Metrics;
 
 /// Headers a call may carry at most, by HTTP/2's count (name + value + 32 per field);
 /// the server's HTTP/2 limit is far above it, so that such a call gets a status of ours.
@@ -34,14 +37,21 @@ pub(super) struct Edge<S> {
     grace_over: CancellationToken,
     /// The services' limit on a decoded message, named when one is over it.
     max_message_bytes: usize,
+    metrics: Metrics,
 }
 
 impl<S> Edge<S> {
-    pub(super) fn new(inner: S, grace_over: CancellationToken, max_message_bytes: usize) -> Self {
+    pub(super) fn new(
+        inner: S,
+        grace_over: CancellationToken,
+        max_message_bytes: usize,
+        metrics: Metrics,
+    ) -> Self {
         Self {
             inner,
             grace_over,
             max_message_bytes,
+            metrics,
         }
     }
 }
@@ -82,6 +92,21 @@ pub(super) enum EdgeError {
 }
 
 impl EdgeError {
+    /// The `ErrorInfo` reason the caller sees.
+    pub(super) fn reason(&self) -> &'static str {
+        match self {
+            Self::MetadataTooLarge { .. } => "METADATA_TOO_LARGE",
+            Self::UnsupportedEncoding(_) => "UNSUPPORTED_ENCODING",
+            Self::DeadlinePassed => "DEADLINE_EXCEEDED",
+            Self::StreamCut => "SHUTTING_DOWN",
+            Self::ShutdownOutcomeUnknown => "SHUTDOWN_OUTCOME_UNKNOWN",
+            Self::Malformed(_) => "MALFORMED_REQUEST",
+            Self::MessageTooLarge(..) => "MESSAGE_TOO_LARGE",
+            Self::UnknownMethod(_) => "UNKNOWN_METHOD",
+            Self::Bare(..) => "REQUEST_FAILED",
+        }
+    }
+
     /// What a bare status from tonic or a stock service means.
     fn from_bare(status: &Status, max_message_bytes: usize) -> Self {
         let message = status.message().to_owned();
@@ -113,18 +138,23 @@ where
     }
 
     fn call(&mut self, mut request: Request<Incoming>) -> Self::Future {
-        if let Err(refused) = admit(request.headers()) {
-            return Box::pin(async move { Ok(Status::from(refused).into_http()) });
-        }
         let deadline = CallDeadline::from_headers(request.headers());
-        if let Some(deadline) = deadline {
-            request.extensions_mut().insert(deadline);
+        let observation = Observation::start(
+            &mut request,
+            deadline.map(CallDeadline::answer_by),
+            &self.metrics,
+        );
+        if let Err(refused) = admit(request.headers()) {
+            let response = observation.watch(Status::from(refused).into_http());
+            return Box::pin(async move { Ok(response) });
         }
         // The clone made ready by `poll_ready` serves this call.
         let ready = self.inner.clone();
-        let call = std::mem::replace(&mut self.inner, ready).call(request);
+        let call = std::mem::replace(&mut self.inner, ready)
+            .call(request)
+            .instrument(observation.span().clone());
         let (grace_over, max_message_bytes) = (self.grace_over.clone(), self.max_message_bytes);
-        let body_grace_over = grace_over.clone();
+        let metrics = self.metrics.clone();
         Box::pin(async move {
             let late = async {
                 match deadline {
@@ -137,18 +167,20 @@ where
                 response = call => {
                     let Ok(response) = response;
                     let response = give_details(response, max_message_bytes);
-                    response.map(|body| cut_at_grace_over(body, body_grace_over))
+                    response.map(|body| cut_at_grace_over(body, grace_over, metrics))
                 }
                 () = late => Status::from(EdgeError::DeadlinePassed).into_http(),
                 () = grace_over.cancelled() => {
-                    Status::from(EdgeError::ShutdownOutcomeUnknown).into_http()
+                    let cut = EdgeError::ShutdownOutcomeUnknown;
+                    metrics.call_shed(cut.reason());
+                    Status::from(cut).into_http()
                 }
             };
             if let Some(deadline) = deadline {
                 // Where a deadline's time went: `RUST_LOG=antom_sidecar::grpc=trace`.
                 deadline.trace_answer();
             }
-            Ok(response)
+            Ok(observation.watch(response))
         })
     }
 }
@@ -191,7 +223,7 @@ fn give_details(response: Response<Body>, max_message_bytes: usize) -> Response<
 
 /// A response body that, if the shutdown grace ends while it is still streaming, ends
 /// with an `UNAVAILABLE` status in its trailers rather than a bare reset.
-fn cut_at_grace_over(body: Body, grace_over: CancellationToken) -> Body {
+fn cut_at_grace_over(body: Body, grace_over: CancellationToken, metrics: Metrics) -> Body {
     if body.is_end_stream() {
         return body;
     }
@@ -199,6 +231,7 @@ fn cut_at_grace_over(body: Body, grace_over: CancellationToken) -> Body {
         inner: body,
         grace_over: Box::pin(grace_over.cancelled_owned()),
         ended: false,
+        metrics,
     })
 }
 
@@ -206,6 +239,7 @@ struct UntilGraceOver {
     inner: Body,
     grace_over: Pin<Box<WaitForCancellationFutureOwned>>,
     ended: bool,
+    metrics: Metrics,
 }
 
 impl hyper::body::Body for UntilGraceOver {
@@ -228,8 +262,10 @@ impl hyper::body::Body for UntilGraceOver {
         }
         this.ended = true;
         let mut trailers = HeaderMap::new();
+        let cut = EdgeError::StreamCut;
+        this.metrics.call_shed(cut.reason());
         // Only a status whose text is not valid in a header fails here: ours always is.
-        let _ = Status::from(EdgeError::StreamCut).add_header(&mut trailers);
+        let _ = Status::from(cut).add_header(&mut trailers);
         Poll::Ready(Some(Ok(Frame::trailers(trailers))))
     }
 

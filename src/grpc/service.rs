@@ -3,11 +3,11 @@
 use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
-use tracing::{Span, debug, info, instrument};
+use tracing::{Span, debug};
 
-use super::deadline::CallDeadline;
 use crate::{
     antom::AntomClient,
+    call::Call,
     payment::PaymentResult,
     pb::{self, risk_service_server::RiskService},
 };
@@ -27,27 +27,27 @@ impl RiskApi {
 
 #[tonic::async_trait]
 impl RiskService for RiskApi {
-    #[instrument(name = "SendPaymentResult", skip_all, fields(reference_transaction_id))]
     async fn send_payment_result(
         &self,
         request: Request<pb::SendPaymentResultRequest>,
     ) -> Result<Response<pb::SendPaymentResultResponse>, Status> {
-        let deadline = request
+        // The edge puts the call's record in; a call served some other way gets its own.
+        let call = request
             .extensions()
-            .get::<CallDeadline>()
-            .map(|d| d.answer_by());
+            .get::<Arc<Call>>()
+            .cloned()
+            .unwrap_or_else(|| Arc::new(Call::untraced()));
+        // The access log line says how the call ended; these say why, at debug.
         let payment = PaymentResult::try_from(request.into_inner())
-            .inspect_err(|e| info!(error = %e, "invalid request"))?;
-        Span::current().record(
-            "reference_transaction_id",
-            payment.reference_transaction_id.as_str(),
-        );
+            .inspect_err(|e| debug!(error = %e, "invalid request"))?;
+        let id = &payment.reference_transaction_id;
+        Span::current().record("reference_transaction_id", id.as_str());
+        call.note(|n| n.reference_transaction_id = Some(id.clone()));
         let result = self
             .client
-            .send_payment_result(&payment, deadline)
+            .send_payment_result(&payment, &call)
             .await
-            .inspect_err(|e| info!(error = %e, "call failed"))?;
-        debug!(result_code = %result.result_code, "call succeeded");
+            .inspect_err(|e| debug!(error = %e, "call failed"))?;
         Ok(Response::new(result.into()))
     }
 }

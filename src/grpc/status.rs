@@ -45,7 +45,8 @@ impl From<AntomError> for Status {
             message = format!("{message} ({hint})");
         }
         let mut details = ErrorDetails::new();
-        let code = match &err {
+        let reason = err.reason().unwrap_or_default();
+        let (code, metadata) = match &err {
             AntomError::Rejected(result) => {
                 let metadata = HashMap::from([
                     (
@@ -55,45 +56,35 @@ impl From<AntomError> for Status {
                     ("resultMessage".to_owned(), result.result_message.clone()),
                 ]);
                 details.set_error_info(&result.result_code, ANTOM_DOMAIN, metadata);
-                code_for(result)
+                (code_for(result), vec![])
             }
-            AntomError::Overloaded { limit } => {
-                let metadata = [("maxConcurrentCalls", limit.to_string())];
-                sidecar_info(&mut details, "SIDECAR_OVERLOADED", &metadata);
-                Code::ResourceExhausted
-            }
+            AntomError::Overloaded { limit } => (
+                Code::ResourceExhausted,
+                vec![("maxConcurrentCalls", limit.to_string())],
+            ),
             AntomError::Unreachable { attempts, .. } => {
-                let metadata = [("attempts", attempts.to_string())];
-                sidecar_info(&mut details, "UPSTREAM_UNAVAILABLE", &metadata);
-                Code::Unavailable
+                (Code::Unavailable, vec![("attempts", attempts.to_string())])
             }
-            AntomError::Timeout { attempts, .. } => {
-                let metadata = [("attempts", attempts.to_string())];
-                sidecar_info(&mut details, "UPSTREAM_TIMEOUT", &metadata);
-                Code::DeadlineExceeded
-            }
+            AntomError::Timeout { attempts, .. } => (
+                Code::DeadlineExceeded,
+                vec![("attempts", attempts.to_string())],
+            ),
             AntomError::HttpStatus { status } => {
-                let metadata = [("httpStatus", status.to_string())];
-                sidecar_info(&mut details, "UPSTREAM_HTTP_STATUS", &metadata);
-                if is_retryable(&err) {
+                let code = if is_retryable(&err) {
                     Code::Unavailable
                 } else {
                     Code::Internal
-                }
+                };
+                (code, vec![("httpStatus", status.to_string())])
             }
-            AntomError::Malformed { .. } => {
-                sidecar_info(&mut details, "UPSTREAM_MALFORMED_RESPONSE", &[]);
-                Code::Unknown
-            }
-            AntomError::BadSignature { .. } => {
-                sidecar_info(&mut details, "RESPONSE_SIGNATURE_INVALID", &[]);
-                Code::Internal
-            }
-            AntomError::Unsigned { .. } => {
-                sidecar_info(&mut details, "RESPONSE_UNSIGNED", &[]);
-                Code::Internal
+            AntomError::Malformed { .. } => (Code::Unknown, vec![]),
+            AntomError::BadSignature { .. } | AntomError::Unsigned { .. } => {
+                (Code::Internal, vec![])
             }
         };
+        if !matches!(err, AntomError::Rejected(_)) {
+            sidecar_info(&mut details, reason, &metadata);
+        }
         // Present exactly when the retry loop would have tried again.
         if is_retryable(&err) {
             details.set_retry_info(Some(RETRY_DELAY));
@@ -142,10 +133,9 @@ impl From<InvalidRequest> for Status {
 impl From<EdgeError> for Status {
     fn from(err: EdgeError) -> Self {
         use EdgeError as E;
-        let (code, reason, metadata, retry) = match &err {
+        let (code, metadata, retry) = match &err {
             E::MetadataTooLarge { size, limit } => (
                 Code::ResourceExhausted,
-                "METADATA_TOO_LARGE",
                 vec![
                     ("sizeBytes", size.to_string()),
                     ("limitBytes", limit.to_string()),
@@ -154,7 +144,6 @@ impl From<EdgeError> for Status {
             ),
             E::UnsupportedEncoding(encoding) => (
                 Code::Unimplemented,
-                "UNSUPPORTED_ENCODING",
                 vec![
                     ("encoding", encoding.clone()),
                     ("supported", "identity".into()),
@@ -163,19 +152,16 @@ impl From<EdgeError> for Status {
             ),
             E::MessageTooLarge(_, limit) => (
                 Code::ResourceExhausted,
-                "MESSAGE_TOO_LARGE",
                 vec![("limitBytes", limit.to_string())],
                 false,
             ),
-            E::DeadlinePassed => (Code::DeadlineExceeded, "DEADLINE_EXCEEDED", vec![], false),
-            E::StreamCut => (Code::Unavailable, "SHUTTING_DOWN", vec![], true),
-            E::ShutdownOutcomeUnknown => {
-                (Code::Unavailable, "SHUTDOWN_OUTCOME_UNKNOWN", vec![], true)
-            }
-            E::Malformed(_) => (Code::InvalidArgument, "MALFORMED_REQUEST", vec![], false),
-            E::UnknownMethod(_) => (Code::Unimplemented, "UNKNOWN_METHOD", vec![], false),
-            E::Bare(code, _) => (*code, "REQUEST_FAILED", vec![], false),
+            E::DeadlinePassed => (Code::DeadlineExceeded, vec![], false),
+            E::StreamCut | E::ShutdownOutcomeUnknown => (Code::Unavailable, vec![], true),
+            E::Malformed(_) => (Code::InvalidArgument, vec![], false),
+            E::UnknownMethod(_) => (Code::Unimplemented, vec![], false),
+            E::Bare(code, _) => (*code, vec![], false),
         };
+        let reason = err.reason();
         let mut details = ErrorDetails::new();
         sidecar_info(&mut details, reason, &metadata);
         if retry {

@@ -10,7 +10,6 @@ use std::{
     time::Duration,
 };
 
-use http_body_util::BodyExt;
 use hyper::{Request, Response, body::Incoming};
 use hyper_util::{
     rt::{TokioExecutor, TokioIo},
@@ -168,14 +167,35 @@ impl Drop for Open {
     }
 }
 
-type Frame<S> = hyper::body::Frame<<<S as HttpService>::Body as hyper::body::Body>::Data>;
-type TrackedBody<S> = http_body_util::combinators::MapFrame<
-    <S as HttpService>::Body,
-    Box<dyn FnMut(Frame<S>) -> Frame<S> + Send + Sync>,
->;
+/// A response body that holds its call open until it is dropped; otherwise the body
+/// itself (its size too: an HTTP/1.1 answer keeps its Content-Length).
+struct TrackedBody<B> {
+    inner: B,
+    _open: Open,
+}
+
+impl<B: hyper::body::Body + Unpin> hyper::body::Body for TrackedBody<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<hyper::body::Frame<B::Data>, B::Error>>> {
+        Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}
 
 impl<S: HttpService> hyper::service::Service<Request<Incoming>> for Tracked<S> {
-    type Response = Response<TrackedBody<S>>;
+    type Response = Response<TrackedBody<S::Body>>;
     type Error = S::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self::Response, S::Error>> + Send>>;
 
@@ -184,14 +204,7 @@ impl<S: HttpService> hyper::service::Service<Request<Incoming>> for Tracked<S> {
         let response = self.inner.call(request);
         Box::pin(async move {
             let response = response.await?;
-            Ok(response.map(|body| {
-                let keep: Box<dyn FnMut(Frame<S>) -> Frame<S> + Send + Sync> =
-                    Box::new(move |frame| {
-                        let _ = &open;
-                        frame
-                    });
-                body.map_frame(keep)
-            }))
+            Ok(response.map(|inner| TrackedBody { inner, _open: open }))
         })
     }
 }

@@ -10,9 +10,14 @@ use std::{
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_antom-sidecar");
 
+/// The binary with `args` and only `env`, plus an admin listener on a free port (so
+/// that tests running at once do not contend for port 9464) unless `env` names one.
 pub fn sidecar(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(BIN);
-    cmd.env_clear().args(args).envs(env.iter().copied());
+    cmd.env_clear()
+        .args(args)
+        .env("SIDECAR_ADMIN_LISTEN", "127.0.0.1:0")
+        .envs(env.iter().copied());
     cmd
 }
 

@@ -1,0 +1,79 @@
+//! The serving state, one source for both readers: `grpc.health.v1` (tonic-health) and
+//! the admin listener's `/readyz`, which asks the same health service, so the two agree
+//! at all times.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tonic::Request;
+use tonic_health::{
+    ServingStatus,
+    pb::{
+        HealthCheckRequest, health_check_response,
+        health_server::{Health as _, HealthServer},
+    },
+    server::{HealthReporter, HealthService},
+};
+
+use crate::{grpc::RiskApi, pb::risk_service_server::RiskServiceServer};
+
+/// The service whose status `/readyz` reports.
+const SERVICE: &str = <RiskServiceServer<RiskApi> as tonic::server::NamedService>::NAME;
+
+/// Shared serving state; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Health {
+    reporter: HealthReporter,
+    /// Why the service is not serving, for `/readyz`'s one line.
+    why_not: Arc<Mutex<&'static str>>,
+}
+
+impl Default for Health {
+    /// Not serving yet: `RiskService` is unknown to health until the server starts.
+    fn default() -> Self {
+        let reporter = HealthReporter::new();
+        Self {
+            reporter,
+            why_not: Arc::new(Mutex::new("starting: the gRPC server is not serving yet")),
+        }
+    }
+}
+
+impl Health {
+    /// `grpc.health.v1.Health`, reporting this state.
+    pub(super) fn service(&self) -> HealthServer<HealthService> {
+        HealthServer::new(HealthService::from_health_reporter(self.reporter.clone()))
+    }
+
+    pub(super) async fn set_serving(&self) {
+        self.reporter
+            .set_service_status(SERVICE, ServingStatus::Serving)
+            .await;
+    }
+
+    /// Draining: NOT_SERVING for `RiskService` and the server as a whole ("").
+    pub(super) async fn set_draining(&self) {
+        *self.why_not.lock().unwrap_or_else(PoisonError::into_inner) =
+            "draining: the sidecar is shutting down";
+        for service in [SERVICE, ""] {
+            self.reporter
+                .set_service_status(service, ServingStatus::NotServing)
+                .await;
+        }
+    }
+
+    /// `Ok` if `grpc.health.v1` says `RiskService` is SERVING, else why not.
+    pub async fn readiness(&self) -> Result<(), &'static str> {
+        let health = HealthService::from_health_reporter(self.reporter.clone());
+        let request = Request::new(HealthCheckRequest {
+            service: SERVICE.to_owned(),
+        });
+        let serving = health
+            .check(request)
+            .await
+            .is_ok_and(|r| r.get_ref().status() == health_check_response::ServingStatus::Serving);
+        match serving {
+            true => Ok(()),
+            false => Err(*self.why_not.lock().unwrap_or_else(PoisonError::into_inner)),
+        }
+    }
+}
