@@ -23,11 +23,20 @@ use crate::{
 /// What a command's `run` fails with: printed on one line (or one per problem) by the CLI.
 pub type CommandError = Box<dyn std::error::Error + Send + Sync>;
 
-/// A sidecar's gRPC server and, beside it, its admin listener.
+/// A sidecar's gRPC server and, beside it, its admin listener (already serving).
 pub(crate) struct Sidecar {
     client: AntomClient,
     grpc: Listener,
-    admin: Option<Listener>,
+    metrics: Metrics,
+    health: Health,
+    admin: Option<Admin>,
+}
+
+/// The admin listener's task, its address, and how to stop it.
+struct Admin {
+    addr: String,
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
 }
 
 /// Binds the admin listener at `addr` (`None`: off).
@@ -44,60 +53,63 @@ pub(crate) async fn bind_admin(
 }
 
 impl Sidecar {
-    /// A sidecar calling Antom with `client`, serving gRPC on `grpc` and, if there is
-    /// one, the admin endpoints on `admin`.
-    pub(crate) fn new(client: AntomClient, grpc: Listener, admin: Option<Listener>) -> Self {
+    /// A sidecar calling Antom with `client`, to serve gRPC on `grpc`; the admin
+    /// endpoints are served on `admin` from now on, and report SERVING: the listener is
+    /// bound and the keys are loaded. Metrics are recorded only when there is an admin
+    /// listener to read them.
+    pub(crate) async fn start(
+        client: AntomClient,
+        grpc: Listener,
+        admin: Option<Listener>,
+    ) -> Self {
+        let metrics = match admin {
+            Some(_) => Metrics::enabled(signing::BACKEND),
+            None => Metrics::default(),
+        };
+        let health = Health::default();
+        health.set_serving().await;
+        let admin = admin.map(|listener| {
+            let addr = listener
+                .local_addr()
+                .map_or_else(|e| e.to_string(), |a| a.to_string());
+            let (stop, stopped) = oneshot::channel::<()>();
+            let stopped = async {
+                let _ = stopped.await;
+            };
+            let served = admin::serve(listener, metrics.clone(), health.clone(), stopped);
+            let task = tokio::spawn(served);
+            Admin { addr, stop, task }
+        });
         Self {
             client,
             grpc,
+            metrics,
+            health,
             admin,
         }
     }
 
     /// Where the admin listener listens, for the start-up line: an address or `off`.
-    pub(crate) fn admin_addr(&self) -> String {
-        match &self.admin {
-            Some(l) => l
-                .local_addr()
-                .map_or_else(|e| e.to_string(), |a| a.to_string()),
-            None => "off".into(),
-        }
+    pub(crate) fn admin_addr(&self) -> &str {
+        self.admin.as_ref().map_or("off", |a| &a.addr)
     }
 
     /// Serves until `shutdown`; the admin listener stays up through the drain, so that
-    /// `/readyz` says 503 and `/metrics` can be scraped to the end. Metrics are recorded
-    /// only when there is an admin listener to read them.
+    /// `/readyz` says 503 and `/metrics` can be scraped to the end.
     pub(crate) async fn run(
         self,
         options: grpc::Options,
         shutdown: impl Future<Output = ()>,
     ) -> Result<(), CommandError> {
-        let metrics = match self.admin {
-            Some(_) => Metrics::enabled(signing::BACKEND),
-            None => Metrics::default(),
-        };
-        let health = Health::default();
-        let (stop_admin, admin_stopped) = oneshot::channel::<()>();
-        let admin = self.admin.map(|listener| {
-            let stopped = async {
-                let _ = admin_stopped.await;
-            };
-            tokio::spawn(admin::serve(
-                listener,
-                metrics.clone(),
-                health.clone(),
-                stopped,
-            ))
-        });
-        let client = Arc::new(self.client.with_metrics(metrics.clone()));
+        let client = Arc::new(self.client.with_metrics(self.metrics.clone()));
         let served = grpc::Server::new(client, options)
-            .with_metrics(metrics)
-            .with_health(health)
+            .with_metrics(self.metrics)
+            .with_health(self.health)
             .serve(self.grpc, shutdown)
             .await;
-        let _ = stop_admin.send(());
-        if let Some(admin) = admin {
-            let _ = admin.await;
+        if let Some(admin) = self.admin {
+            let _ = admin.stop.send(());
+            let _ = admin.task.await;
         }
         served?;
         Ok(())

@@ -297,3 +297,35 @@ async fn the_callers_trace_reaches_antom() {
     assert_eq!(untraced.len(), 55);
     assert!(!untraced.contains(trace_id));
 }
+
+#[tokio::test]
+async fn a_call_the_client_abandons_counts_as_canceled() {
+    let dev = dev(&[(
+        "RUST_LOG",
+        "debug,h2=debug,hyper=debug,antom_sidecar::server=info",
+    )]);
+    let mut client = dev.client().await;
+    // No grpc-timeout: the client just goes away (RST_STREAM) while Antom holds the call.
+    let abandoned = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        client.send_payment_result(request("emu-delay-3000-abandoned")),
+    )
+    .await;
+    assert!(abandoned.is_err(), "the call was still open");
+    let canceled = format!(r#"grpc_server_handled_total{{grpc_code="Canceled",{RISK}}}"#);
+    // The reset reaches the server a moment later: look until it has counted it.
+    let mut seen = BTreeMap::new();
+    for _ in 0..250 {
+        seen = nonzero(&http_get(&dev.admin, "/metrics", None).await.2);
+        if seen.contains_key(&canceled) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(seen.get(&canceled), Some(&1.0), "{seen:#?}");
+    assert_eq!(
+        seen.get("sidecar_inflight_calls{}"),
+        None,
+        "back to 0: {seen:#?}"
+    );
+}

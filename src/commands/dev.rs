@@ -53,14 +53,14 @@ pub async fn run(args: Args, shutdown: impl Future<Output = ()>) -> Result<(), C
         }
         other => other?,
     };
-    let sidecar = Sidecar::new(client, listener, admin);
+    let sidecar = Sidecar::start(client, listener, admin).await;
     let admin = sidecar.admin_addr();
     info!(sidecar = %addr, %admin, emulator = %emulator.addr(), "dev mode: sidecar and Antom emulator running");
     // Not `println!`: a closed stdout must not take the server down.
     let _ = writeln!(
         std::io::stdout(),
         "{}",
-        banner(&addr, &admin, emulator.addr())
+        banner(&addr, admin, emulator.addr())
     );
     let fd_limit = raise_fd_limit();
     let options = grpc::Options {

@@ -22,7 +22,12 @@ pub struct Args {
     #[arg(long, env = "EMULATOR_KEYS_DIR", default_value = "emulator-keys")]
     keys_dir: PathBuf,
     /// Accept this API key (Authorization: Bearer) besides signed requests.
-    #[arg(long, env = "EMULATOR_API_KEY", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "EMULATOR_API_KEY",
+        hide_env_values = true,
+        allow_hyphen_values = true
+    )]
     api_key: Option<Secret>,
     /// Serve HTTPS with a freshly generated CA, written to <keys-dir>/emulator_ca.pem
     /// (for the sidecar's ANTOM_CA_FILE).

@@ -43,13 +43,25 @@ pub struct Args {
     #[arg(long, env = "ANTOM_SANDBOX", default_value = "false", num_args = 0..=1, default_missing_value = "true")]
     pub sandbox: String,
     /// The merchant's RSA private key, PKCS#8 or PKCS#1, PEM or bare Base64.
-    #[arg(long, env = "ANTOM_MERCHANT_PRIVATE_KEY", hide_env_values = true)]
+    // A PEM value starts with "-": taken as the value, never echoed as an unknown flag.
+    #[arg(
+        long,
+        env = "ANTOM_MERCHANT_PRIVATE_KEY",
+        hide_env_values = true,
+        allow_hyphen_values = true
+    )]
     pub merchant_private_key: Option<Secret>,
     /// File holding the merchant's private key (e.g. mounted from a Kubernetes Secret).
     #[arg(long, env = "ANTOM_MERCHANT_PRIVATE_KEY_FILE")]
     pub merchant_private_key_file: Option<String>,
     /// Antom's RSA public key (X.509 SubjectPublicKeyInfo), PEM or bare Base64.
-    #[arg(long, env = "ANTOM_PUBLIC_KEY", hide_env_values = true)]
+    // A PEM value starts with "-": taken as the value, never echoed as an unknown flag.
+    #[arg(
+        long,
+        env = "ANTOM_PUBLIC_KEY",
+        hide_env_values = true,
+        allow_hyphen_values = true
+    )]
     pub antom_public_key: Option<Secret>,
     /// File holding Antom's public key.
     #[arg(long, env = "ANTOM_PUBLIC_KEY_FILE")]
@@ -58,7 +70,13 @@ pub struct Args {
     #[arg(long, env = "ANTOM_KEY_VERSION", default_value = "1")]
     pub key_version: String,
     /// API key (Authorization: Bearer) instead of RSA request signing.
-    #[arg(long, env = "ANTOM_API_KEY", hide_env_values = true)]
+    // A PEM value starts with "-": taken as the value, never echoed as an unknown flag.
+    #[arg(
+        long,
+        env = "ANTOM_API_KEY",
+        hide_env_values = true,
+        allow_hyphen_values = true
+    )]
     pub api_key: Option<Secret>,
     /// File holding the API key.
     #[arg(long, env = "ANTOM_API_KEY_FILE")]
@@ -112,7 +130,7 @@ pub async fn run(args: Args, shutdown: impl Future<Output = ()>) -> Result<(), C
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let listen = listener.local_addr()?;
     let admin = bind_admin(config.admin.as_ref()).await?;
-    let sidecar = Sidecar::new(client, listener, admin);
+    let sidecar = Sidecar::start(client, listener, admin).await;
     let limits = config.options.limits;
     info!(%listen, admin = %sidecar.admin_addr(), %endpoint, crypto = signing::BACKEND, fd_limit, max_connections = limits.max_connections, "antom-sidecar serving");
     sidecar.run(config.options, shutdown).await

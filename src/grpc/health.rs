@@ -44,7 +44,10 @@ impl Health {
         HealthServer::new(HealthService::from_health_reporter(self.reporter.clone()))
     }
 
-    pub(super) async fn set_serving(&self) {
+    /// SERVING. [`super::Server::serve`] says so as it starts; a caller that has bound
+    /// the listener and loaded the keys may say so first, so that the admin listener
+    /// never answers "starting" once the gRPC port accepts connections.
+    pub async fn set_serving(&self) {
         self.reporter
             .set_service_status(SERVICE, ServingStatus::Serving)
             .await;

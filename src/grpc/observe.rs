@@ -28,8 +28,8 @@ use crate::{
     },
 };
 
-/// One call under observation; ended by [`Self::finish`] or, if its response is
-/// dropped unfinished (the client went away), as CANCELLED.
+/// One call under observation; ended by [`Self::finish`] or, if it is dropped first
+/// (the client went away before the answer was sent), as CANCELLED.
 pub(super) struct Observation {
     method: GrpcMethod,
     started: Instant,
@@ -37,6 +37,7 @@ pub(super) struct Observation {
     span: Span,
     exported: Option<RpcSpan>,
     metrics: Metrics,
+    finished: bool,
 }
 
 impl Observation {
@@ -50,7 +51,11 @@ impl Observation {
         let path = request.uri().path();
         let method = GrpcMethod::from_path(path);
         let mut trace = TraceContext::continue_from(request.headers());
-        let exported = otel::start(path, &mut trace);
+        // Health checks and reflection are not worth a trace of their own.
+        let exported = match method.is_risk_service() {
+            true => otel::start(path, &mut trace),
+            false => None,
+        };
         let span = tracing::info_span!(
             "call",
             trace_id = %trace.trace_id_hex(),
@@ -68,6 +73,7 @@ impl Observation {
             span,
             exported,
             metrics: metrics.clone(),
+            finished: false,
         }
     }
 
@@ -77,7 +83,14 @@ impl Observation {
     }
 
     /// The call ended with `code` and `message`.
-    pub(super) fn finish(self, code: Code, message: &str) {
+    pub(super) fn finish(mut self, code: Code, message: &str) {
+        self.record(code, message);
+    }
+
+    fn record(&mut self, code: Code, message: &str) {
+        if std::mem::replace(&mut self.finished, true) {
+            return;
+        }
         let elapsed = self.started.elapsed();
         let method = self.method;
         self.metrics.rpc_handled(method, code, elapsed);
@@ -105,7 +118,7 @@ impl Observation {
         } else {
             access_log!(debug);
         }
-        if let Some(exported) = self.exported {
+        if let Some(exported) = self.exported.take() {
             let mut attributes = vec![
                 KeyValue::new("rpc.system", "grpc"),
                 KeyValue::new("rpc.service", method.grpc_service),
@@ -141,6 +154,16 @@ impl Observation {
     }
 }
 
+impl Drop for Observation {
+    fn drop(&mut self) {
+        self.record(
+            Code::Cancelled,
+            "the client went away before the call ended",
+        );
+    }
+}
+
+/// A response body that finishes its call's observation when its status passes.
 struct Observed {
     inner: Body,
     observation: Option<Observation>,
@@ -151,15 +174,6 @@ impl Observed {
         if let Some(observation) = self.observation.take() {
             observation.finish(code, message);
         }
-    }
-}
-
-impl Drop for Observed {
-    fn drop(&mut self) {
-        self.finish(
-            Code::Cancelled,
-            "the client went away before the call ended",
-        );
     }
 }
 

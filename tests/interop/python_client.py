@@ -1,21 +1,28 @@
 """An independent client in another language: Python's grpcio (gRPC core) against
 `antom-sidecar dev`. Stubs are generated from proto/ at run time with grpcio-tools.
+The admin listener's /metrics is read with the Prometheus project's own Python parsers
+(text 0.0.4 and OpenMetrics), and a W3C traceparent is followed to the emulator.
 
 Run: python tests/interop/python_client.py path/to/antom-sidecar
-(.ci/run installs grpcio, grpcio-tools and grpcio-status in a virtualenv first.)
+(.ci/run installs grpcio, grpcio-tools, grpcio-status and prometheus-client in a
+virtualenv first.)
 """
 
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import threading
 import unittest
+import urllib.request
 
 import grpc
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from grpc_tools import protoc
+from prometheus_client import parser
+from prometheus_client.openmetrics import parser as openmetrics_parser
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(ROOT, "target", "debug", "antom-sidecar")
@@ -36,17 +43,25 @@ def generate_stubs():
 pb, pb_grpc = generate_stubs()
 
 
-class PythonClient(unittest.TestCase):
+def after(line, prefix):
+    return line.split(prefix, 1)[1].split(",", 1)[0].split(" ", 1)[0].strip()
+
+
+class DevMode(unittest.TestCase):
+    """A `dev` process of the class's own, its admin listener on a free port."""
+
     @classmethod
     def setUpClass(cls):
-        cls.proc = subprocess.Popen([BINARY, "dev", "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE,
-                                    stderr=subprocess.DEVNULL, text=True, env={"PATH": os.environ.get("PATH", "")})
+        cls.proc = subprocess.Popen([BINARY, "dev", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                    env={"PATH": os.environ.get("PATH", "")})
         first = cls.proc.stdout.readline()
         assert "gRPC on " in first, f"unexpected banner: {first!r}"
         # Keep draining stdout so the sidecar never writes into a full pipe.
         threading.Thread(target=cls.proc.stdout.read, daemon=True).start()
-        address = first.split("gRPC on ", 1)[1].split(",", 1)[0]
-        cls.channel = grpc.insecure_channel(address)
+        cls.admin = after(first, "admin on ")
+        cls.emulator = after(first, "emulator on ")
+        cls.channel = grpc.insecure_channel(after(first, "gRPC on "))
         cls.stub = pb_grpc.RiskServiceStub(cls.channel)
 
     @classmethod
@@ -58,6 +73,9 @@ class PythonClient(unittest.TestCase):
     def request(self, reference, **extra):
         return pb.SendPaymentResultRequest(reference_transaction_id=reference, payment_status=pb.PAYMENT_STATUS_SUCCESS,
                                            payment_method_provider="VISA", **extra)
+
+
+class PythonClient(DevMode):
 
     def details(self, err, kind):
         status = rpc_status.from_call(err)
@@ -100,6 +118,75 @@ class PythonClient(unittest.TestCase):
         # The sidecar's answer, with details, not grpcio's own timer.
         info = self.details(caught.exception, error_details_pb2.ErrorInfo)
         self.assertEqual((info.domain, info.reason), ("antom-sidecar", "UPSTREAM_TIMEOUT"))
+
+
+RISK = {"grpc_type": "unary", "grpc_service": "antom.risk.v1.RiskService", "grpc_method": "SendPaymentResult"}
+
+
+class Observability(DevMode):
+    """One known sequence of calls, then what the admin listener and the emulator saw."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for reference in ["py-ok-1", "py-ok-2", "emu-flaky-1-py"]:
+            cls.stub.SendPaymentResult(cls.request(cls, reference), timeout=10)
+        for request in [cls.request(cls, "emu-code-ACCESS_DENIED-py"), pb.SendPaymentResultRequest()]:
+            try:
+                cls.stub.SendPaymentResult(request, timeout=10)
+                raise AssertionError("the call should fail")
+            except grpc.RpcError:
+                pass
+
+    def scrape(self, families, accept=None):
+        request = urllib.request.Request(f"http://{self.admin}/metrics", headers={"Accept": accept} if accept else {})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            text = response.read().decode()
+        samples = {}
+        for family in families(text):
+            for sample in family.samples:
+                samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+        return samples
+
+    def check_counts(self, samples):
+        def value(name, **labels):
+            return samples.get((name, tuple(sorted(labels.items()))))
+        handled = "grpc_server_handled_total"
+        self.assertEqual(value(handled, grpc_code="OK", **RISK), 3)
+        self.assertEqual(value(handled, grpc_code="PermissionDenied", **RISK), 1)
+        self.assertEqual(value(handled, grpc_code="InvalidArgument", **RISK), 1)
+        self.assertEqual(value(handled, grpc_code="Unavailable", **RISK), 0)
+        self.assertEqual(value("grpc_server_handling_seconds_count", **RISK), 5)
+        api = {"api": "sendPaymentResult"}
+        requests = "antom_requests_total"
+        self.assertEqual(value(requests, result_status="S", result_code="SUCCESS", **api), 3)
+        self.assertEqual(value(requests, result_status="F", result_code="ACCESS_DENIED", **api), 1)
+        self.assertEqual(value(requests, result_status="U", result_code="UNKNOWN_EXCEPTION", **api), 1)
+        self.assertEqual(value("antom_request_duration_seconds_count", **api), 5)
+        self.assertEqual(value("antom_retries_total", reason="U_RESULT", **api), 1)
+        self.assertEqual(value("sidecar_inflight_calls"), 0)
+
+    def test_metrics_in_the_prometheus_text_format(self):
+        self.check_counts(self.scrape(parser.text_string_to_metric_families))
+
+    def test_metrics_in_openmetrics(self):
+        self.check_counts(self.scrape(openmetrics_parser.text_string_to_metric_families,
+                                      accept="application/openmetrics-text; version=1.0.0"))
+
+    def test_traceparent_reaches_antom(self):
+        trace_id, caller_span = "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"
+        metadata = (("traceparent", f"00-{trace_id}-{caller_span}-01"),)
+        self.stub.SendPaymentResult(self.request("py-traced"), timeout=10, metadata=metadata)
+        with urllib.request.urlopen(f"{self.emulator}/__emulator/requests", timeout=10) as response:
+            seen = [r for r in json.load(response) if r["referenceTransactionId"] == "py-traced"]
+        version, upstream_trace, parent, flags = seen[0]["traceparent"].split("-")
+        self.assertEqual((version, upstream_trace, flags), ("00", trace_id, "01"))
+        self.assertNotEqual(parent, caller_span, "the sidecar's span is Antom's parent")
+
+    def test_readyz_and_livez(self):
+        for path, body in [("/readyz", "ready\n"), ("/livez", "alive\n")]:
+            with urllib.request.urlopen(f"http://{self.admin}{path}", timeout=10) as response:
+                self.assertEqual((response.status, response.read().decode()), (200, body))
 
 
 if __name__ == "__main__":
