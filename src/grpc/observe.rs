@@ -149,6 +149,7 @@ impl Observation {
             Body::new(Observed {
                 inner,
                 observation: Some(self),
+                status: None,
             })
         })
     }
@@ -163,16 +164,21 @@ impl Drop for Observation {
     }
 }
 
-/// A response body that finishes its call's observation when its status passes.
+/// A response body that finishes its call's observation once its status has gone out:
+/// the status is noted as the trailers pass and the call finished when hyper lets go of
+/// the body, so that the access-log line is not written ahead of the trailers.
 struct Observed {
     inner: Body,
     observation: Option<Observation>,
+    status: Option<(Code, String)>,
 }
 
-impl Observed {
-    fn finish(&mut self, code: Code, message: &str) {
-        if let Some(observation) = self.observation.take() {
-            observation.finish(code, message);
+impl Drop for Observed {
+    fn drop(&mut self) {
+        if let (Some(observation), Some((code, message))) =
+            (self.observation.take(), self.status.take())
+        {
+            observation.finish(code, &message);
         }
     }
 }
@@ -186,16 +192,16 @@ impl hyper::body::Body for Observed {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Status>>> {
         let polled = Pin::new(&mut self.inner).poll_frame(cx);
-        match &polled {
-            Poll::Ready(Some(Ok(frame))) => {
-                if let Some(trailers) = frame.trailers_ref() {
-                    let (code, message) = status_in(trailers);
-                    self.finish(code, &message);
-                }
+        let status = match &polled {
+            Poll::Ready(Some(Ok(frame))) => frame.trailers_ref().map(status_in),
+            Poll::Ready(Some(Err(status))) => Some((status.code(), status.message().to_owned())),
+            Poll::Ready(None) => {
+                Some((Code::Unknown, "the response ended without a status".into()))
             }
-            Poll::Ready(Some(Err(status))) => self.finish(status.code(), status.message()),
-            Poll::Ready(None) => self.finish(Code::Unknown, "the response ended without a status"),
-            Poll::Pending => {}
+            Poll::Pending => None,
+        };
+        if status.is_some() && self.status.is_none() {
+            self.status = status;
         }
         polled
     }

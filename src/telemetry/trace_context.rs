@@ -65,8 +65,8 @@ impl TraceContext {
     }
 
     /// The trace ID in lowercase hex, as logs and tracing back ends show it.
-    pub fn trace_id_hex(&self) -> String {
-        Hex(&self.trace_id).to_string()
+    pub fn trace_id_hex(&self) -> impl fmt::Display + '_ {
+        Hex(&self.trace_id)
     }
 }
 
@@ -114,11 +114,20 @@ fn random_id<const N: usize>() -> [u8; N] {
     id
 }
 
+/// Lowercase hex, by table: it runs for every call's span.
 struct Hex<'a>(&'a [u8]);
 
 impl fmt::Display for Hex<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 32];
+        for (pair, b) in out.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = DIGITS[usize::from(b >> 4)];
+            pair[1] = DIGITS[usize::from(b & 15)];
+        }
+        let len = 2 * self.0.len().min(16);
+        // Hex digits only: always UTF-8.
+        f.write_str(std::str::from_utf8(&out[..len]).unwrap_or_default())
     }
 }
 
@@ -140,7 +149,10 @@ mod tests {
     fn continues_a_valid_traceparent_with_a_span_of_its_own() {
         let incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
         let ctx = TraceContext::continue_from(&headers(incoming));
-        assert_eq!(ctx.trace_id_hex(), "4bf92f3577b34da6a3ce929d0e0e4736");
+        assert_eq!(
+            ctx.trace_id_hex().to_string(),
+            "4bf92f3577b34da6a3ce929d0e0e4736"
+        );
         assert!(ctx.sampled);
         assert_eq!(ctx.state, Some(HeaderValue::from_static("vendor=opaque")));
         let out = ctx.traceparent();
@@ -174,6 +186,9 @@ mod tests {
     fn a_later_version_is_read_as_version_00() {
         let future = "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-what-comes";
         let ctx = TraceContext::continue_from(&headers(future));
-        assert_eq!(ctx.trace_id_hex(), "4bf92f3577b34da6a3ce929d0e0e4736");
+        assert_eq!(
+            ctx.trace_id_hex().to_string(),
+            "4bf92f3577b34da6a3ce929d0e0e4736"
+        );
     }
 }
