@@ -216,7 +216,7 @@ impl Caller {
                     ..template.clone()
                 };
                 let result = client
-                    .send_payment_result(&payment, &Call::untraced())
+                    .send_payment_result(&payment, &Call::detached())
                     .await;
                 result.map(drop).map_err(|e| e.to_string())
             }

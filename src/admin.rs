@@ -35,7 +35,13 @@ pub async fn serve(
         let (metrics, health) = (metrics.clone(), health.clone());
         async move { Ok::<_, Infallible>(answer(&request, &metrics, &health).await) }
     });
-    Connections::http("admin", Limits::default())
+    // A few scrapers and probes: a small cap, so that a flood here cannot take the
+    // descriptors that gRPC clients need.
+    let limits = Limits {
+        max_connections: 64,
+        ..Limits::default()
+    };
+    Connections::http("admin", limits)
         .serve_until(listener, service, shutdown, Duration::from_secs(1))
         .await;
 }

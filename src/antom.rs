@@ -168,14 +168,16 @@ impl AntomClient {
             if budget.is_zero() {
                 return Err(timeout(attempt - 1, previous.as_ref()));
             }
+            if let Some(previous) = &previous {
+                // Counted as it happens: a call dropped during the backoff retries nothing.
+                self.metrics
+                    .antom_retry(SEND_PAYMENT_RESULT, retry::cause(previous));
+            }
             call.note(|n| n.attempts = attempt);
-            let sent = Instant::now();
-            let outcome = tokio::time::timeout(budget, self.attempt(&body, &call.trace)).await;
-            let outcome = match outcome {
+            let outcome = match tokio::time::timeout(budget, self.attempt(&body, call)).await {
                 Ok(outcome) => outcome,
                 Err(_) => Err(timeout(attempt, previous.as_ref())),
             };
-            self.observe(&outcome, sent.elapsed(), call);
             let mut failure = match outcome {
                 Ok(r) if r.result_status == ResultStatus::Success => return Ok(r),
                 Ok(r) => AntomError::Rejected(r),
@@ -198,8 +200,6 @@ impl AntomClient {
                 return Err(timeout(attempt, Some(&failure)));
             }
             warn!(attempt, delay_ms = delay.as_millis() as u64, cause = %failure, "retrying Antom call");
-            self.metrics
-                .antom_retry(SEND_PAYMENT_RESULT, retry::cause(&failure));
             tokio::time::sleep(delay).await;
             previous = Some(failure);
         }
@@ -226,9 +226,24 @@ impl AntomClient {
             .antom_attempt(SEND_PAYMENT_RESULT, labels, elapsed);
     }
 
-    /// One signed request and its checked response. Signed anew each time, so every
-    /// attempt carries a fresh `Request-Time`.
-    async fn attempt(&self, body: &Bytes, trace: &TraceContext) -> Result<AntomResult, AntomError> {
+    /// One signed request and its checked response, recorded in the metrics and the
+    /// call's notes. Timed from sending: one cut short (by a timeout, or because the
+    /// call was dropped) counts as an attempt without an answer.
+    async fn attempt(&self, body: &Bytes, call: &Call) -> Result<AntomResult, AntomError> {
+        let request = self.signed_request(body, &call.trace);
+        let timer = AttemptTimer {
+            metrics: &self.metrics,
+            started: Instant::now(),
+            stopped: false,
+        };
+        let outcome = self.exchange(request).await;
+        self.observe(&outcome, timer.stop(), call);
+        outcome
+    }
+
+    /// The request, signed anew each time, so that every attempt carries a fresh
+    /// `Request-Time`.
+    fn signed_request(&self, body: &Bytes, trace: &TraceContext) -> reqwest::RequestBuilder {
         let time = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
@@ -259,6 +274,11 @@ impl AntomClient {
             }
             RequestAuth::Bearer(value) => request.header(AUTHORIZATION, value.clone()),
         };
+        request.body(body.clone())
+    }
+
+    /// Sends `request` and checks the response.
+    async fn exchange(&self, request: reqwest::RequestBuilder) -> Result<AntomResult, AntomError> {
         let transport = |e: reqwest::Error| {
             warn!(error = %error_chain(&e), "Antom request failed");
             AntomError::Unreachable {
@@ -266,7 +286,7 @@ impl AntomClient {
                 cause: transport_cause(&e),
             }
         };
-        let mut response = request.body(body.clone()).send().await.map_err(transport)?;
+        let mut response = request.send().await.map_err(transport)?;
         let status = response.status();
         if status != reqwest::StatusCode::OK {
             // Judged by its status alone: a proxy's large error page is still a 502.
@@ -289,6 +309,31 @@ impl AntomClient {
             key: &self.antom_public_key,
         };
         response::interpret(status, &headers, &bytes, &expect)
+    }
+}
+
+/// Records an attempt that ends without an outcome (dropped) as one without an answer.
+struct AttemptTimer<'a> {
+    metrics: &'a Metrics,
+    started: Instant,
+    stopped: bool,
+}
+
+impl AttemptTimer<'_> {
+    /// The attempt's time; the caller records its outcome.
+    fn stop(mut self) -> Duration {
+        self.stopped = true;
+        self.started.elapsed()
+    }
+}
+
+impl Drop for AttemptTimer<'_> {
+    fn drop(&mut self) {
+        if !self.stopped {
+            let elapsed = self.started.elapsed();
+            self.metrics
+                .antom_attempt(SEND_PAYMENT_RESULT, None, elapsed);
+        }
     }
 }
 

@@ -40,7 +40,7 @@ impl Call {
     }
 
     /// A call with no deadline, starting a trace of its own (a direct use of the client).
-    pub fn untraced() -> Self {
+    pub fn detached() -> Self {
         Self::new(None, TraceContext::continue_from(&Default::default()))
     }
 

@@ -107,11 +107,7 @@ impl Families {
         for reason in ["RESPONSE_SIGNATURE_INVALID", "RESPONSE_UNSIGNED"] {
             let _ = self.verification_failures.get_or_create(&Reason { reason });
         }
-        for reason in [
-            "SIDECAR_OVERLOADED",
-            "SHUTTING_DOWN",
-            "SHUTDOWN_OUTCOME_UNKNOWN",
-        ] {
+        for reason in ["SIDECAR_OVERLOADED", "SHUTDOWN_OUTCOME_UNKNOWN"] {
             let _ = self.shed_calls.get_or_create(&Reason { reason });
         }
         for reason in ["max_connections", "evicted"] {
@@ -205,11 +201,6 @@ impl Metrics {
             registry,
             ..families
         })))
-    }
-
-    /// Whether anything is recorded.
-    pub fn is_enabled(&self) -> bool {
-        self.0.is_some()
     }
 
     /// The exposition of every family, in `format`; empty when disabled.

@@ -399,7 +399,7 @@ proptest! {
         let f = emulator_fixture();
         let before = f.emulator.received().len();
         let result = runtime()
-            .block_on(f.client.send_payment_result(&payment, &Call::untraced()))
+            .block_on(f.client.send_payment_result(&payment, &Call::detached()))
             .map_err(|e| fail(format!("the emulator refused {sent}: {e}")))?;
         prop_assert_eq!(result.result_code, "SUCCESS");
         let received = f.emulator.received();

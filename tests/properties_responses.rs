@@ -510,7 +510,7 @@ proptest! {
             headers,
             body: Bytes::from(case.body.clone()),
         };
-        let outcome = runtime().block_on(f.client.send_payment_result(&f.payment, &Call::untraced()));
+        let outcome = runtime().block_on(f.client.send_payment_result(&f.payment, &Call::detached()));
         if outcome.is_ok() {
             prop_assert!(matches!(case.signing, Signing::Valid(_)), "Ok, yet not validly signed");
         }

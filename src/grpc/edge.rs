@@ -154,7 +154,11 @@ where
             .call(request)
             .instrument(observation.span().clone());
         let (grace_over, max_message_bytes) = (self.grace_over.clone(), self.max_message_bytes);
-        let metrics = self.metrics.clone();
+        // Health checks and reflection cut at shutdown are not shed calls.
+        let shed = match observation.is_risk_service() {
+            true => self.metrics.clone(),
+            false => Metrics::default(),
+        };
         Box::pin(async move {
             let late = async {
                 match deadline {
@@ -167,12 +171,12 @@ where
                 response = call => {
                     let Ok(response) = response;
                     let response = give_details(response, max_message_bytes);
-                    response.map(|body| cut_at_grace_over(body, grace_over, metrics))
+                    response.map(|body| cut_at_grace_over(body, grace_over))
                 }
                 () = late => Status::from(EdgeError::DeadlinePassed).into_http(),
                 () = grace_over.cancelled() => {
                     let cut = EdgeError::ShutdownOutcomeUnknown;
-                    metrics.call_shed(cut.reason());
+                    shed.call_shed(cut.reason());
                     Status::from(cut).into_http()
                 }
             };
@@ -223,7 +227,7 @@ fn give_details(response: Response<Body>, max_message_bytes: usize) -> Response<
 
 /// A response body that, if the shutdown grace ends while it is still streaming, ends
 /// with an `UNAVAILABLE` status in its trailers rather than a bare reset.
-fn cut_at_grace_over(body: Body, grace_over: CancellationToken, metrics: Metrics) -> Body {
+fn cut_at_grace_over(body: Body, grace_over: CancellationToken) -> Body {
     if body.is_end_stream() {
         return body;
     }
@@ -231,7 +235,6 @@ fn cut_at_grace_over(body: Body, grace_over: CancellationToken, metrics: Metrics
         inner: body,
         grace_over: Box::pin(grace_over.cancelled_owned()),
         ended: false,
-        metrics,
     })
 }
 
@@ -239,7 +242,6 @@ struct UntilGraceOver {
     inner: Body,
     grace_over: Pin<Box<WaitForCancellationFutureOwned>>,
     ended: bool,
-    metrics: Metrics,
 }
 
 impl hyper::body::Body for UntilGraceOver {
@@ -262,10 +264,8 @@ impl hyper::body::Body for UntilGraceOver {
         }
         this.ended = true;
         let mut trailers = HeaderMap::new();
-        let cut = EdgeError::StreamCut;
-        this.metrics.call_shed(cut.reason());
         // Only a status whose text is not valid in a header fails here: ours always is.
-        let _ = Status::from(cut).add_header(&mut trailers);
+        let _ = Status::from(EdgeError::StreamCut).add_header(&mut trailers);
         Poll::Ready(Some(Ok(Frame::trailers(trailers))))
     }
 

@@ -77,6 +77,11 @@ impl Observation {
         }
     }
 
+    /// Whether the call is a `RiskService` call (not health, not reflection).
+    pub(super) fn is_risk_service(&self) -> bool {
+        self.method.is_risk_service()
+    }
+
     /// The span the call runs in.
     pub(super) fn span(&self) -> &Span {
         &self.span
@@ -139,7 +144,7 @@ impl Observation {
     }
 
     /// `response`'s body, observed until its status: at once for a trailers-only
-    /// answer, else when the trailers pass.
+    /// answer, else once the trailers have gone out (or the body is dropped before).
     pub(super) fn watch(self, response: hyper::Response<Body>) -> hyper::Response<Body> {
         if let Some(status) = Status::from_header_map(response.headers()) {
             self.finish(status.code(), status.message());

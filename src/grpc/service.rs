@@ -36,13 +36,16 @@ impl RiskService for RiskApi {
             .extensions()
             .get::<Arc<Call>>()
             .cloned()
-            .unwrap_or_else(|| Arc::new(Call::untraced()));
+            .unwrap_or_else(|| Arc::new(Call::detached()));
+        // Named in the logs before validation too, when it is short and printable.
+        let id = &request.get_ref().reference_transaction_id;
+        if id.len() <= 64 && !id.chars().any(char::is_control) {
+            Span::current().record("reference_transaction_id", id.as_str());
+            call.note(|n| n.reference_transaction_id = Some(id.clone()));
+        }
         // The access log line says how the call ended; these say why, at debug.
         let payment = PaymentResult::try_from(request.into_inner())
             .inspect_err(|e| debug!(error = %e, "invalid request"))?;
-        let id = &payment.reference_transaction_id;
-        Span::current().record("reference_transaction_id", id.as_str());
-        call.note(|n| n.reference_transaction_id = Some(id.clone()));
         let result = self
             .client
             .send_payment_result(&payment, &call)

@@ -42,7 +42,9 @@ pub fn init() -> Result<Option<Exporter>, String> {
         .build()
         .map_err(|e| format!("OTLP exporter: {e}"))?;
     let mut resource = Resource::builder();
-    if !set("OTEL_SERVICE_NAME") {
+    let named =
+        std::env::var("OTEL_RESOURCE_ATTRIBUTES").is_ok_and(|a| a.contains("service.name="));
+    if !set("OTEL_SERVICE_NAME") && !named {
         resource = resource.with_service_name("antom-sidecar");
     }
     let provider = SdkTracerProvider::builder()

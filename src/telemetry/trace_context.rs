@@ -1,6 +1,8 @@
 //! W3C Trace Context: a call continues the caller's `traceparent` (and passes its
-//! `tracestate` on), or starts a trace of its own, and gets a span ID of its own, which
-//! the request to Antom names as its parent.
+//! `tracestate` on), or starts a trace of its own. The request to Antom names as its
+//! parent the call's own span when that span is exported, else the caller's span: a
+//! sidecar that records nothing passes the context through, as OpenTelemetry's
+//! non-recording spans do, rather than naming a parent no back end will ever see.
 
 use std::fmt::{self, Write};
 
@@ -17,7 +19,8 @@ pub const TRACESTATE: &str = "tracestate";
 pub struct TraceContext {
     /// The trace, the caller's or a new one.
     pub trace_id: [u8; 16],
-    /// This call's span.
+    /// The parent the request to Antom names: the call's exported span, else the
+    /// caller's span, else (a new trace) a new ID.
     pub span_id: [u8; 8],
     /// The caller's span, if it sent one.
     pub parent_id: Option<[u8; 8]>,
@@ -31,18 +34,17 @@ impl TraceContext {
     /// Continues the trace in `headers` if their `traceparent` is valid, else starts
     /// one (not sampled: nothing records it unless an exporter says otherwise).
     pub fn continue_from(headers: &HeaderMap) -> Self {
-        let span_id = random_id();
         match headers.get(TRACEPARENT).and_then(|v| parse(v.as_bytes())) {
             Some((trace_id, parent_id, flags)) => Self {
                 trace_id,
-                span_id,
+                span_id: parent_id,
                 parent_id: Some(parent_id),
                 sampled: flags & 1 == 1,
-                state: headers.get(TRACESTATE).cloned(),
+                state: tracestate(headers),
             },
             None => Self {
                 trace_id: random_id(),
-                span_id,
+                span_id: random_id(),
                 parent_id: None,
                 sampled: false,
                 state: None,
@@ -68,6 +70,30 @@ impl TraceContext {
     pub fn trace_id_hex(&self) -> impl fmt::Display + '_ {
         Hex(&self.trace_id)
     }
+}
+
+/// The caller's `tracestate`, its fields joined as the spec asks; dropped (as the spec
+/// allows) when it is longer than 512 characters or has more than 32 members.
+fn tracestate(headers: &HeaderMap) -> Option<HeaderValue> {
+    let mut joined = Vec::new();
+    for field in headers.get_all(TRACESTATE) {
+        let field = field.as_bytes().trim_ascii();
+        if field.is_empty() {
+            continue;
+        }
+        if !joined.is_empty() {
+            joined.push(b',');
+        }
+        joined.extend_from_slice(field);
+    }
+    let members = joined
+        .split(|&b| b == b',')
+        .filter(|m| !m.trim_ascii().is_empty())
+        .count();
+    if joined.is_empty() || joined.len() > 512 || members > 32 {
+        return None;
+    }
+    HeaderValue::from_bytes(&joined).ok()
 }
 
 /// `version-traceid-parentid-flags`, version 00 (or a later one, read as 00 as the
@@ -146,20 +172,27 @@ mod tests {
     }
 
     #[test]
-    fn continues_a_valid_traceparent_with_a_span_of_its_own() {
+    fn passes_a_valid_traceparent_through() {
         let incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
         let ctx = TraceContext::continue_from(&headers(incoming));
-        assert_eq!(
-            ctx.trace_id_hex().to_string(),
-            "4bf92f3577b34da6a3ce929d0e0e4736"
-        );
         assert!(ctx.sampled);
         assert_eq!(ctx.state, Some(HeaderValue::from_static("vendor=opaque")));
-        let out = ctx.traceparent();
-        let out = out.to_str().expect("ascii");
-        assert!(out.starts_with("00-4bf92f3577b34da6a3ce929d0e0e4736-"));
-        assert!(out.ends_with("-01"));
-        assert_ne!(&out[36..52], "00f067aa0ba902b7", "a new span ID");
+        assert_eq!(
+            ctx.traceparent(),
+            incoming,
+            "nothing exported: the caller's span"
+        );
+    }
+
+    #[test]
+    fn tracestate_fields_are_joined_and_oversized_ones_dropped() {
+        let mut h = headers("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        h.append(TRACESTATE, HeaderValue::from_static("congo=t61rcWkgMzE"));
+        let joined = HeaderValue::from_static("vendor=opaque,congo=t61rcWkgMzE");
+        assert_eq!(TraceContext::continue_from(&h).state, Some(joined));
+        let long = HeaderValue::from_str(&format!("a={}", "x".repeat(600))).expect("ascii");
+        h.insert(TRACESTATE, long);
+        assert_eq!(TraceContext::continue_from(&h).state, None);
     }
 
     #[test]
