@@ -199,7 +199,8 @@ impl AntomClient {
                 // The deadline cuts the retries short: that is a deadline hit.
                 return Err(timeout(attempt, Some(&failure)));
             }
-            warn!(attempt, delay_ms = delay.as_millis() as u64, cause = %failure, "retrying Antom call");
+            let trace_id = call.trace.trace_id_hex();
+            warn!(%trace_id, attempt, delay_ms = delay.as_millis() as u64, cause = %failure, "retrying Antom call");
             tokio::time::sleep(delay).await;
             previous = Some(failure);
         }
@@ -236,7 +237,7 @@ impl AntomClient {
             started: Instant::now(),
             stopped: false,
         };
-        let outcome = self.exchange(request).await;
+        let outcome = self.exchange(request, &call.trace).await;
         self.observe(&outcome, timer.stop(), call);
         outcome
     }
@@ -278,9 +279,14 @@ impl AntomClient {
     }
 
     /// Sends `request` and checks the response.
-    async fn exchange(&self, request: reqwest::RequestBuilder) -> Result<AntomResult, AntomError> {
+    async fn exchange(
+        &self,
+        request: reqwest::RequestBuilder,
+        trace: &TraceContext,
+    ) -> Result<AntomResult, AntomError> {
         let transport = |e: reqwest::Error| {
-            warn!(error = %error_chain(&e), "Antom request failed");
+            let trace_id = trace.trace_id_hex();
+            warn!(%trace_id, error = %error_chain(&e), "Antom request failed");
             AntomError::Unreachable {
                 attempts: 1,
                 cause: transport_cause(&e),

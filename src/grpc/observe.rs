@@ -1,7 +1,10 @@
 //! Every call observed at the edge, from its headers to its last byte: the [`Call`]
-//! record the handler fills in, a tracing span carrying its `trace_id` (and exported
-//! when OTLP is on), the gRPC metrics, and one access-log line when it ends (`info` for
-//! RiskService, `debug` for health checks and reflection).
+//! record the handler fills in, its span (exported when OTLP is on), the gRPC metrics,
+//! and one access-log line when it ends (`info` for RiskService, `debug` for health
+//! checks and reflection), which names the call's `trace_id` itself. The tracing span
+//! that gives every other line of the call its `trace_id` is a `debug` span: at the
+//! default `info` the few lines a call writes name it themselves, and the hot path does
+//! not pay for a span per call.
 
 use std::{
     pin::Pin,
@@ -56,7 +59,7 @@ impl Observation {
             true => otel::start(path, &mut trace),
             false => None,
         };
-        let span = tracing::info_span!(
+        let span = tracing::debug_span!(
             "call",
             trace_id = %trace.trace_id_hex(),
             reference_transaction_id = Empty
@@ -107,7 +110,10 @@ impl Observation {
             ($level:ident) => {
                 tracing::$level!(
                     target: ACCESS_LOG,
-                    parent: &self.span,
+                    // Its own fields name the call: not again in a span's context.
+                    parent: None,
+                    trace_id = %self.call.trace.trace_id_hex(),
+                    reference_transaction_id = notes.reference_transaction_id.as_deref(),
                     method = %format_args!("{}/{}", method.grpc_service, method.grpc_method),
                     grpc_code = code_label(code),
                     result_code = notes.result_code.as_deref(),
