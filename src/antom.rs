@@ -51,7 +51,7 @@ pub struct AntomClient {
     endpoint: Endpoint,
     client_id: String,
     auth: RequestAuth,
-    antom_public_key: VerifyingKey,
+    antom_public_keys: Vec<VerifyingKey>,
     retry: RetryPolicy,
     request_timeout: Duration,
     /// One permit per call in flight, so that neither calls nor connections to Antom
@@ -116,7 +116,7 @@ impl AntomClient {
             endpoint: settings.endpoint,
             client_id: settings.client_id,
             auth,
-            antom_public_key: settings.antom_public_key,
+            antom_public_keys: settings.antom_public_keys,
             retry: settings.retry,
             request_timeout: settings.request_timeout,
             in_flight: Semaphore::new(settings.max_concurrent_calls),
@@ -312,7 +312,7 @@ impl AntomClient {
         let expect = response::Expect {
             path: self.endpoint.path(),
             client_id: &self.client_id,
-            key: &self.antom_public_key,
+            keys: &self.antom_public_keys,
         };
         response::interpret(status, &headers, &bytes, &expect)
     }

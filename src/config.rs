@@ -151,7 +151,9 @@ impl Config {
         };
         if let (Some(Auth::Signature { key, .. }), Some((antom, name))) = (&auth, &antom_public_key)
         {
-            p.check(keys::check_not_own_key(key, antom, name));
+            for antom in antom {
+                p.check(keys::check_not_own_key(key, antom, name));
+            }
         }
         let extra_roots_pem = args.ca_file.and_then(|value| {
             let path = p.check(path("ANTOM_CA_FILE", value))?;
@@ -290,11 +292,12 @@ fn endpoint(
     }
 }
 
+/// Antom's public key, or during Antom's rotation its keys (one PEM block each).
 fn antom_public_key(
     source: Option<Source<Secret>>,
-) -> Result<(VerifyingKey, &'static str), String> {
+) -> Result<(Vec<VerifyingKey>, &'static str), String> {
     let source = key_source(source.ok_or("ANTOM_PUBLIC_KEY_FILE (or ANTOM_PUBLIC_KEY) is required: Antom's public key verifies its responses")?);
-    keys::load_verifying_key(&source)
+    keys::load_verifying_keys(&source)
         .map(|k| (k, source.name()))
         .map_err(|e| e.to_string())
 }

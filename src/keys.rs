@@ -45,6 +45,14 @@ impl KeySource {
 
     fn der(&self) -> Result<(DerKind, Zeroizing<Vec<u8>>), KeyError> {
         let name = self.name();
+        let text = self.text()?;
+        let der = text::decode(&text).ok_or(KeyProblem::NotKeyText.of(name))?;
+        let kind = der::classify(&der).ok_or(KeyProblem::NotKeyText.of(name))?;
+        Ok((kind, der))
+    }
+
+    fn text(&self) -> Result<Zeroizing<String>, KeyError> {
+        let name = self.name();
         let text = match self {
             Self::Inline { text, .. } => Zeroizing::new(text.expose().to_owned()),
             Self::File { path, .. } => Zeroizing::new(
@@ -55,9 +63,7 @@ impl KeySource {
         if text.trim().is_empty() {
             return Err(KeyProblem::Empty.of(name));
         }
-        let der = text::decode(&text).ok_or(KeyProblem::NotKeyText.of(name))?;
-        let kind = der::classify(&der).ok_or(KeyProblem::NotKeyText.of(name))?;
-        Ok((kind, der))
+        Ok(text)
     }
 }
 
@@ -136,6 +142,24 @@ pub fn load_verifying_key(source: &KeySource) -> Result<VerifyingKey, KeyError> 
     }
 }
 
+/// Loads every public key in the source: Antom's, or during Antom's rotation its old
+/// and new keys, one PEM block each (a response is accepted when any of them verifies
+/// it). Each block must be a public key.
+pub fn load_verifying_keys(source: &KeySource) -> Result<Vec<VerifyingKey>, KeyError> {
+    let name = source.name();
+    let blocks = text::decode_all(&source.text()?).ok_or(KeyProblem::NotKeyText.of(name))?;
+    blocks
+        .iter()
+        .map(|der| match der::classify(der) {
+            Some(DerKind::PublicSpki) => {
+                VerifyingKey::from_spki_der(der).map_err(|e| KeyProblem::Rejected(e.0).of(name))
+            }
+            Some(found) => Err(KeyProblem::WrongKind(found, PUBLIC_EXPECTED).of(name)),
+            None => Err(KeyProblem::NotKeyText.of(name)),
+        })
+        .collect()
+}
+
 /// Refuses Antom's public key when it verifies the merchant's own signatures: the most
 /// common configuration mistake, which otherwise shows up as every response failing.
 pub fn check_not_own_key(
@@ -148,6 +172,20 @@ pub fn check_not_own_key(
         return Err(KeyProblem::OwnPublicKey.of(antom_name));
     }
     Ok(())
+}
+
+/// A public key's fingerprint: the SHA-256 of its X.509 `SubjectPublicKeyInfo` DER, first
+/// 16 hex digits, lowercase (`openssl pkey -pubin -outform DER | sha256sum | cut -c1-16`).
+/// The one format everywhere a key is named: `keygen`'s output, `sidecar_key_info`.
+pub fn fingerprint(spki_der: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, spki_der);
+    digest.as_ref()[..8]
+        .iter()
+        .fold(String::with_capacity(16), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
 }
 
 /// A freshly generated RSA-2048 key pair as DER (PKCS#8 private, SPKI public), for the

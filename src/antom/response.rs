@@ -100,8 +100,8 @@ pub struct Expect<'a> {
     pub path: &'a str,
     /// Our client ID, used when the response has no `client-id` header.
     pub client_id: &'a str,
-    /// Antom's public key.
-    pub key: &'a VerifyingKey,
+    /// Antom's public keys: the response verifies with one of them.
+    pub keys: &'a [VerifyingKey],
 }
 
 /// Checks and parses one HTTP response.
@@ -139,7 +139,11 @@ pub fn interpret(
                 .map_err(|reason| AntomError::BadSignature { reason })?;
             let client_id = header("client-id").transpose()?.unwrap_or(expect.client_id);
             let content = content_to_sign("POST", expect.path, client_id, time, body);
-            if !expect.key.verify(&content, &parsed.signature) {
+            if !expect
+                .keys
+                .iter()
+                .any(|k| k.verify(&content, &parsed.signature))
+            {
                 return Err(AntomError::BadSignature {
                     reason: "the signature does not verify with ANTOM_PUBLIC_KEY",
                 });
@@ -208,7 +212,7 @@ mod tests {
             &Expect {
                 path: PATH,
                 client_id: "CID",
-                key,
+                keys: std::slice::from_ref(key),
             },
         )
     }
@@ -282,7 +286,7 @@ mod tests {
             &Expect {
                 path: "/other",
                 client_id: "CID",
-                key: &key,
+                keys: std::slice::from_ref(&key),
             },
         );
         assert!(
@@ -300,7 +304,7 @@ mod tests {
             &Expect {
                 path: PATH,
                 client_id: "OTHER",
-                key: &key,
+                keys: std::slice::from_ref(&key),
             },
         );
         assert!(
@@ -320,7 +324,7 @@ mod tests {
             &Expect {
                 path: PATH,
                 client_id: "CID",
-                key: &key,
+                keys: std::slice::from_ref(&key),
             },
         );
         assert!(matches!(err, Err(AntomError::HttpStatus { status: 502 })));

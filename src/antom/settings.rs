@@ -48,8 +48,9 @@ pub struct Settings {
     pub(super) endpoint: Endpoint,
     pub(super) client_id: String,
     pub(super) auth: Auth,
-    /// Verifies Antom's responses.
-    pub(super) antom_public_key: VerifyingKey,
+    /// Verify Antom's responses: one key, or during Antom's rotation several (any
+    /// verifying a response accepts it).
+    pub(super) antom_public_keys: Vec<VerifyingKey>,
     pub(super) retry: RetryPolicy,
     pub(super) connect_timeout: Duration,
     /// One attempt, request sent to body read.
@@ -66,13 +67,13 @@ impl Settings {
         endpoint: Endpoint,
         client_id: impl Into<String>,
         auth: Auth,
-        antom_public_key: VerifyingKey,
+        antom_public_keys: Vec<VerifyingKey>,
     ) -> SettingsBuilder {
         SettingsBuilder(Self {
             endpoint,
             client_id: client_id.into(),
             auth,
-            antom_public_key,
+            antom_public_keys,
             retry: RetryPolicy::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,

@@ -49,7 +49,7 @@ impl KeyPairs {
             endpoint,
             client_id,
             Auth::signature(self.merchant.signing_key()),
-            self.antom.verifying_key(),
+            vec![self.antom.verifying_key()],
         )
     }
 }

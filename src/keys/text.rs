@@ -8,6 +8,25 @@
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use zeroize::Zeroizing;
 
+/// Decodes every PEM block of `text` (Antom's key during its rotation: the old and the
+/// new), or its one line of bare Base64, into DER; `None` if any block is not key text.
+pub fn decode_all(text: &str) -> Option<Vec<Zeroizing<Vec<u8>>>> {
+    let mut rest = text.trim();
+    if !rest.starts_with("-----BEGIN ") {
+        return decode(rest).map(|der| vec![der]);
+    }
+    let mut blocks = Vec::new();
+    while let Some(start) = rest.find("-----BEGIN ") {
+        let block = &rest[start..];
+        let label_end = block["-----BEGIN ".len()..].find("-----")? + "-----BEGIN ".len();
+        let end = format!("-----END {}-----", &block["-----BEGIN ".len()..label_end]);
+        let len = block.find(&end)? + end.len();
+        blocks.push(decode(&block[..len])?);
+        rest = &block[len..];
+    }
+    Some(blocks)
+}
+
 /// Decodes PEM (the first block, whatever its label: the DER itself says what it is)
 /// or bare Base64 into DER.
 pub fn decode(text: &str) -> Option<Zeroizing<Vec<u8>>> {
@@ -62,6 +81,22 @@ mod tests {
             *decode("  AAEC\nAw==  \n").expect("decodes"),
             vec![0, 1, 2, 3]
         );
+    }
+
+    #[test]
+    fn every_pem_block_decodes() {
+        let (a, b): (Vec<u8>, Vec<u8>) = ((0..64).collect(), (64..200).collect());
+        let two = format!(
+            "# Antom's key and its successor\n{}\n{}",
+            encode_pem("PUBLIC KEY", &a),
+            encode_pem("PUBLIC KEY", &b)
+        );
+        let blocks = decode_all(&two).expect("decodes");
+        assert_eq!(
+            blocks.iter().map(|d| d.to_vec()).collect::<Vec<_>>(),
+            [a, b]
+        );
+        assert!(decode_all(&format!("{two}-----BEGIN PUBLIC KEY-----\nAAAA\n")).is_none());
     }
 
     #[test]
