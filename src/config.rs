@@ -116,12 +116,7 @@ impl Config {
             )
             .and_then(|a| a.0);
         let client_id = p.check(client_id(args.client_id.as_deref()));
-        let sandbox = p.check(parse_bool(&args.sandbox).map_err(|e| format!("ANTOM_SANDBOX: {e}")));
-        let endpoint = p.check(endpoint(
-            args.region,
-            args.endpoint,
-            sandbox.unwrap_or_default(),
-        ));
+        let sandbox = p.check(sandbox_setting(&args.sandbox));
         let antom_public_key = p
             .check(exclusive(
                 ("ANTOM_PUBLIC_KEY", args.antom_public_key),
@@ -149,6 +144,22 @@ impl Config {
             (None, Some(source)) => p.check(api_key_text(source)).map(Auth::ApiKey),
             (None, None) => p.check(Err("no credentials: set ANTOM_MERCHANT_PRIVATE_KEY_FILE (or ANTOM_MERCHANT_PRIVATE_KEY), or ANTOM_API_KEY(_FILE)")),
         };
+        // As Antom's SDKs choose it, unless set: a sandbox client ID or a TEST API key.
+        let sandbox = sandbox.map(|set| {
+            set.unwrap_or_else(|| {
+                let test_key =
+                    matches!(&auth, Some(Auth::ApiKey(k)) if is_test_api_key(k.expose()));
+                test_key
+                    || client_id
+                        .as_deref()
+                        .is_some_and(|id| id.starts_with("SANDBOX_"))
+            })
+        });
+        let endpoint = p.check(endpoint(
+            args.region,
+            args.endpoint,
+            sandbox.unwrap_or_default(),
+        ));
         if let (Some(Auth::Signature { key, .. }), Some((antom, name))) = (&auth, &antom_public_key)
         {
             for antom in antom {
@@ -309,6 +320,21 @@ fn key_version(version: String) -> Result<String, &'static str> {
     Ok(version)
 }
 
+/// `ANTOM_SANDBOX`: `auto` (`None`: decided from the client ID and API key), or a boolean.
+fn sandbox_setting(value: &str) -> Result<Option<bool>, String> {
+    match value.trim() {
+        "auto" => Ok(None),
+        other => parse_bool(other)
+            .map(Some)
+            .map_err(|e| format!("ANTOM_SANDBOX: {e}, or auto")),
+    }
+}
+
+/// An API key of Antom's test environment: `isak_TEST_...` or `irak_TEST_...`.
+fn is_test_api_key(key: &str) -> bool {
+    matches!(key.get(..5), Some("isak_" | "irak_")) && key[5..].starts_with("TEST_")
+}
+
 fn api_key_text(source: Source<Secret>) -> Result<Secret, String> {
     let (name, key) = match source {
         Source::Inline(name, key) => (name, key),
@@ -393,12 +419,29 @@ mod tests {
             ("no", false),
         ] {
             assert_eq!(
-                parse_bool(&args(&["--sandbox", value]).sandbox),
-                Ok(expected),
+                sandbox_setting(&args(&["--sandbox", value]).sandbox),
+                Ok(Some(expected)),
                 "{value}"
             );
         }
-        assert_eq!(parse_bool(&args(&["--sandbox"]).sandbox), Ok(true));
-        assert_eq!(parse_bool(&args(&[]).sandbox), Ok(false));
+        assert_eq!(
+            sandbox_setting(&args(&["--sandbox"]).sandbox),
+            Ok(Some(true))
+        );
+        assert_eq!(
+            sandbox_setting(&args(&[]).sandbox),
+            Ok(None),
+            "auto by default"
+        );
+    }
+
+    #[test]
+    fn test_api_keys_are_known_by_their_shape() {
+        for key in ["isak_TEST_abc", "irak_TEST_x"] {
+            assert!(is_test_api_key(key), "{key}");
+        }
+        for key in ["isak_PROD_abc", "TEST_isak_", "isak_", "", "ísak_TEST_"] {
+            assert!(!is_test_api_key(key), "{key}");
+        }
     }
 }

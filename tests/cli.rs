@@ -349,3 +349,65 @@ async fn idle_connections_cannot_starve_health_checks_of_descriptors() {
     drop(idle);
     terminate(dev).await;
 }
+
+/// The path `serve` chose, from its start-up line.
+fn chosen_path(env: &[(&str, &str)]) -> String {
+    let pem = keys().pairs.merchant.private_pem();
+    let antom = keys().pairs.antom.public_pem();
+    let mut all = vec![
+        ("ANTOM_ENDPOINT", "http://127.0.0.1:9"),
+        ("ANTOM_PUBLIC_KEY", antom.as_str()),
+        ("SIDECAR_LISTEN", "127.0.0.1:0"),
+        ("RUST_LOG", "info"),
+    ];
+    if !env.iter().any(|(k, _)| *k == "ANTOM_API_KEY") {
+        all.push(("ANTOM_MERCHANT_PRIVATE_KEY", pem.as_str()));
+    }
+    all.extend_from_slice(env);
+    let mut serve = sidecar(&["serve"], &all)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let line = wait_for_line(
+        serve.stderr.take().expect("stderr"),
+        "antom-sidecar serving",
+    );
+    drop(Running(Some(serve)));
+    address_after(&line, "endpoint=http://127.0.0.1:9")
+}
+
+#[tokio::test]
+async fn the_sandbox_path_is_chosen_as_antoms_sdks_choose_it_unless_set() {
+    let sandbox = "/ams/sandbox/api/v1/risk/payments/sendPaymentResult";
+    let live = "/ams/api/v1/risk/payments/sendPaymentResult";
+    for (env, expected) in [
+        (
+            vec![("ANTOM_CLIENT_ID", "SANDBOX_5YEZ2N2ZKX1Y04567")],
+            sandbox,
+        ),
+        (vec![("ANTOM_CLIENT_ID", "2188120000000001")], live),
+        (
+            vec![
+                ("ANTOM_CLIENT_ID", "SANDBOX_5YEZ2N2ZKX1Y04567"),
+                ("ANTOM_SANDBOX", "false"),
+            ],
+            live,
+        ),
+        (
+            vec![
+                ("ANTOM_CLIENT_ID", "2188120000000001"),
+                ("ANTOM_SANDBOX", "true"),
+            ],
+            sandbox,
+        ),
+        (
+            vec![
+                ("ANTOM_CLIENT_ID", "2188120000000001"),
+                ("ANTOM_API_KEY", "isak_TEST_k1"),
+            ],
+            sandbox,
+        ),
+    ] {
+        assert_eq!(chosen_path(&env), expected, "{env:?}");
+    }
+}

@@ -38,9 +38,10 @@ pub struct Args {
     /// Antom base URL (scheme://host[:port]) instead of a region; http:// only to loopback.
     #[arg(long, env = "ANTOM_ENDPOINT")]
     pub endpoint: Option<String>,
-    /// Call the sandbox path /ams/sandbox/api/... instead of /ams/api/... (never guessed
-    /// from the client ID). true/false, 1/0, yes/no, on/off.
-    #[arg(long, env = "ANTOM_SANDBOX", default_value = "false", num_args = 0..=1, default_missing_value = "true")]
+    /// Call the sandbox path /ams/sandbox/api/... instead of /ams/api/...: auto (as
+    /// Antom's SDKs: when the client ID starts with SANDBOX_ or the API key is a TEST
+    /// key), or true/false (1/0, yes/no, on/off) to override.
+    #[arg(long, env = "ANTOM_SANDBOX", default_value = "auto", num_args = 0..=1, default_missing_value = "true")]
     pub sandbox: String,
     /// The merchant's RSA private key, PKCS#8 or PKCS#1, PEM or bare Base64.
     // A PEM value starts with "-": taken as the value, never echoed as an unknown flag.
