@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use tracing::error;
 
 use crate::{
-    commands::{dev, emulator, probe, serve},
+    commands::{dev, emulator, keygen, probe, serve},
     server,
     telemetry::{self, LogFormat, otel},
 };
@@ -39,6 +39,8 @@ enum Command {
     Dev(dev::Args),
     /// Exit 0 if a running sidecar reports SERVING (for Kubernetes exec probes).
     Probe(probe::Args),
+    /// Write a new merchant RSA-2048 key pair for Antom into a directory (never overwrites).
+    Keygen(keygen::Args),
 }
 
 impl Cli {
@@ -60,7 +62,7 @@ impl Cli {
                     Ok(exporter) => exporter,
                     Err(e) => return (Err(e.into()), 2),
                 },
-                Command::Emulator(_) | Command::Probe(_) => None,
+                Command::Emulator(_) | Command::Probe(_) | Command::Keygen(_) => None,
             };
             let shutdown = server::shutdown_signal();
             let outcome = match self.command {
@@ -68,6 +70,7 @@ impl Cli {
                 Command::Emulator(args) => (emulator::run(args, shutdown).await, 2),
                 Command::Dev(args) => (dev::run(args, shutdown).await, 2),
                 Command::Probe(args) => (probe::run(args).await.map_err(Into::into), 1),
+                Command::Keygen(args) => (keygen::run(args).map_err(Into::into), 2),
             };
             if let Some(exporter) = exporter {
                 exporter.shutdown().await;

@@ -3,6 +3,7 @@
 
 pub mod dev;
 pub mod emulator;
+pub mod keygen;
 pub mod probe;
 pub mod serve;
 

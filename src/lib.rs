@@ -5,8 +5,8 @@
 //!
 //! # Layout
 //! - [`cli`]: parses the command line and dispatches to a command.
-//! - [`commands`]: one module per subcommand (`serve`, `emulator`, `dev`, `probe`), each
-//!   its `Args` and its `run`.
+//! - [`commands`]: one module per subcommand (`serve`, `emulator`, `dev`, `probe`,
+//!   `keygen`), each its `Args` and its `run`.
 //! - `config`: turns `serve`'s flags into a checked configuration, every problem at once.
 //! - [`telemetry`]: logs (text or JSON), W3C trace context, OTLP export.
 //! - [`metrics`]: the Prometheus metrics and their exposition.
