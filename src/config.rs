@@ -1,6 +1,7 @@
 //! `serve` configuration: its flags ([`serve::Args`]) checked as a whole so that every
 //! problem is reported at once, each naming its setting, before anything listens.
 
+mod secret_file;
 mod values;
 
 use std::{
@@ -99,6 +100,14 @@ fn key_source(source: Source<Secret>) -> KeySource {
     }
 }
 
+/// A secret's source, with a warning if it is a file that others can read.
+fn secret_source(source: Source<Secret>) -> KeySource {
+    if let Source::File(name, path) = &source {
+        secret_file::warn_if_exposed(name, path);
+    }
+    key_source(source)
+}
+
 impl Config {
     /// Checks `args`, loads keys, and reports every problem at once. `fd_limit` is the
     /// descriptor limit in force, which sets the default connection cap.
@@ -137,7 +146,7 @@ impl Config {
         let auth = match (private.flatten(), api_key.flatten()) {
             (Some(_), Some(_)) => p.check(Err("set a merchant private key (RSA signing) or an API key, not both")),
             (Some(source), None) => {
-                let key = p.check(keys::load_signing_key(&key_source(source)));
+                let key = p.check(keys::load_signing_key(&secret_source(source)));
                 let version = p.check(key_version(args.key_version));
                 key.zip(version).map(|(key, key_version)| Auth::Signature { key, key_version })
             }
@@ -339,6 +348,7 @@ fn api_key_text(source: Source<Secret>) -> Result<Secret, String> {
     let (name, key) = match source {
         Source::Inline(name, key) => (name, key),
         Source::File(name, path) => {
+            secret_file::warn_if_exposed(name, &path);
             let text = String::from_utf8(read(name, &path)?)
                 .map_err(|_| format!("{name}: the file is not UTF-8 text"))?;
             (name, Secret::new(text))

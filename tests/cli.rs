@@ -411,3 +411,48 @@ async fn the_sandbox_path_is_chosen_as_antoms_sdks_choose_it_unless_set() {
         assert_eq!(chosen_path(&env), expected, "{env:?}");
     }
 }
+
+#[tokio::test]
+async fn a_private_key_file_others_can_read_gives_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let antom = keys().pairs.antom.public_pem();
+    for (mode, warned) in [(0o644, true), (0o600, false), (0o400, false)] {
+        let key = write(
+            dir.path(),
+            &format!("key-{mode:o}.pem"),
+            &keys().pairs.merchant.private_pem(),
+        );
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        let env = [
+            ("ANTOM_CLIENT_ID", "SANDBOX_PERMS"),
+            ("ANTOM_ENDPOINT", "http://127.0.0.1:9"),
+            ("ANTOM_PUBLIC_KEY", antom.as_str()),
+            ("ANTOM_MERCHANT_PRIVATE_KEY_FILE", key.as_str()),
+            ("SIDECAR_LISTEN", "127.0.0.1:0"),
+            ("RUST_LOG", "info"),
+        ];
+        let mut serve = sidecar(&["serve"], &env)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve");
+        let lines = read_lines(serve.stderr.take().expect("stderr"));
+        let _serve = Running(Some(serve));
+        let before: Vec<String> = lines
+            .iter()
+            .take_while(|l| !l.contains("antom-sidecar serving"))
+            .collect();
+        let warning = before.iter().find(|l| l.contains("WARN"));
+        assert_eq!(warning.is_some(), warned, "{mode:o}: {before:?}");
+        if let Some(warning) = warning {
+            assert!(
+                warning.contains("ANTOM_MERCHANT_PRIVATE_KEY_FILE"),
+                "{warning}"
+            );
+            assert!(
+                warning.contains(&key) && warning.contains("every user"),
+                "{warning}"
+            );
+        }
+    }
+}
