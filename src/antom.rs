@@ -313,6 +313,7 @@ impl AntomClient {
             path: self.endpoint.path(),
             client_id: &self.client_id,
             keys: &self.antom_public_keys,
+            signed_success: matches!(self.auth, RequestAuth::Sign { .. }),
         };
         response::interpret(status, &headers, &bytes, &expect)
     }

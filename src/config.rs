@@ -126,11 +126,13 @@ impl Config {
             .and_then(|a| a.0);
         let client_id = p.check(client_id(args.client_id.as_deref()));
         let sandbox = p.check(sandbox_setting(&args.sandbox));
-        let antom_public_key = p
-            .check(exclusive(
-                ("ANTOM_PUBLIC_KEY", args.antom_public_key),
-                ("ANTOM_PUBLIC_KEY_FILE", args.antom_public_key_file),
-            ))
+        let antom_source = p.check(exclusive(
+            ("ANTOM_PUBLIC_KEY", args.antom_public_key),
+            ("ANTOM_PUBLIC_KEY_FILE", args.antom_public_key_file),
+        ));
+        let antom_missing = matches!(antom_source, Some(None));
+        let antom_public_key = antom_source
+            .flatten()
             .and_then(|source| p.check(antom_public_key(source)));
         let private = p.check(exclusive(
             ("ANTOM_MERCHANT_PRIVATE_KEY", args.merchant_private_key),
@@ -143,6 +145,7 @@ impl Config {
             ("ANTOM_API_KEY", args.api_key),
             ("ANTOM_API_KEY_FILE", args.api_key_file),
         ));
+        let api_key_mode = matches!(api_key, Some(Some(_)));
         let auth = match (private.flatten(), api_key.flatten()) {
             (Some(_), Some(_)) => p.check(Err("set a merchant private key (RSA signing) or an API key, not both")),
             (Some(source), None) => {
@@ -153,6 +156,11 @@ impl Config {
             (None, Some(source)) => p.check(api_key_text(source)).map(Auth::ApiKey),
             (None, None) => p.check(Err("no credentials: set ANTOM_MERCHANT_PRIVATE_KEY_FILE (or ANTOM_MERCHANT_PRIVATE_KEY), or ANTOM_API_KEY(_FILE)")),
         };
+        // Required to sign; optional with an API key, as in Antom's SDK (then answers
+        // that are signed are verified, and unsigned ones accepted).
+        if antom_missing && !api_key_mode {
+            p.check(Err::<(), _>("ANTOM_PUBLIC_KEY_FILE (or ANTOM_PUBLIC_KEY) is required with RSA signing: Antom's public key verifies its responses"));
+        }
         // As Antom's SDKs choose it, unless set: a sandbox client ID or a TEST API key.
         let sandbox = sandbox.map(|set| {
             set.unwrap_or_else(|| {
@@ -214,7 +222,6 @@ impl Config {
             Some(client_id),
             Some(endpoint),
             Some(auth),
-            Some((antom_public_key, _)),
             Some(max_attempts),
             Some(max_calls),
             Some(connect_timeout),
@@ -226,7 +233,6 @@ impl Config {
             client_id,
             endpoint,
             auth,
-            antom_public_key,
             max_attempts,
             max_calls,
             connect_timeout,
@@ -243,7 +249,8 @@ impl Config {
         else {
             return Err(ConfigErrors(p.0));
         };
-        let settings = Settings::builder(endpoint, client_id, auth, antom_public_key)
+        let antom_public_keys = antom_public_key.map(|(keys, _)| keys).unwrap_or_default();
+        let settings = Settings::builder(endpoint, client_id, auth, antom_public_keys)
             .max_attempts(max_attempts)
             .max_concurrent_calls(max_calls)
             .connect_timeout(connect_timeout)
@@ -313,10 +320,8 @@ fn endpoint(
 }
 
 /// Antom's public key, or during Antom's rotation its keys (one PEM block each).
-fn antom_public_key(
-    source: Option<Source<Secret>>,
-) -> Result<(Vec<VerifyingKey>, &'static str), String> {
-    let source = key_source(source.ok_or("ANTOM_PUBLIC_KEY_FILE (or ANTOM_PUBLIC_KEY) is required: Antom's public key verifies its responses")?);
+fn antom_public_key(source: Source<Secret>) -> Result<(Vec<VerifyingKey>, &'static str), String> {
+    let source = key_source(source);
     keys::load_verifying_keys(&source)
         .map(|k| (k, source.name()))
         .map_err(|e| e.to_string())
@@ -357,6 +362,15 @@ fn api_key_text(source: Source<Secret>) -> Result<Secret, String> {
     let trimmed = key.expose().trim();
     if trimmed.is_empty() || !trimmed.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(format!("{name} must be one token of printable ASCII"));
+    }
+    // The shape Antom's SDK checks: isak_ or irak_, then TEST_ or PROD_.
+    let shaped = matches!(trimmed.get(..5), Some("isak_" | "irak_"))
+        && matches!(trimmed.get(5..10), Some("TEST_" | "PROD_"));
+    if !shaped {
+        return Err(format!(
+            "{name} is not an Antom API key: expected isak_ or irak_, then TEST_ or PROD_ \
+             (e.g. isak_TEST_...)"
+        ));
     }
     Ok(Secret::new(trimmed))
 }

@@ -24,6 +24,24 @@ async fn api_key_mode_sends_a_bearer_token_and_no_signature() {
 }
 
 #[tokio::test]
+async fn api_key_mode_needs_no_antom_public_key_as_in_antoms_sdk() {
+    let emulator = start_emulator(emulator_config()).await;
+    let endpoint =
+        antom_sidecar::antom::Endpoint::base_url(&format!("http://{}", emulator.addr()), false)
+            .expect("endpoint");
+    let api_key = Auth::ApiKey(Secret::new("isak_TEST_emulator"));
+    let s = antom_sidecar::antom::Settings::builder(endpoint, CLIENT_ID, api_key, vec![]);
+    let mut sidecar = start_sidecar(s).await;
+    let response = sidecar
+        .client
+        .send_payment_result(request("tx-api-key-no-public-key"))
+        .await
+        .expect("the unsigned answer is accepted")
+        .into_inner();
+    assert_eq!(response.result_code, "SUCCESS");
+}
+
+#[tokio::test]
 async fn a_wrong_api_key_is_refused_by_antom() {
     let emulator = start_emulator(emulator_config()).await;
     let s = settings(emulator.addr()).auth(Auth::ApiKey(Secret::new("isak_TEST_wrong")));

@@ -456,3 +456,20 @@ async fn a_private_key_file_others_can_read_gives_a_warning() {
         }
     }
 }
+
+#[test]
+fn an_api_key_of_another_shape_is_refused_and_not_echoed() {
+    let env = [
+        ("ANTOM_CLIENT_ID", "2188120000000001"),
+        ("ANTOM_REGION", "sea"),
+        ("ANTOM_API_KEY", "sk_live_51HxQ"),
+    ];
+    let out = sidecar(&["serve"], &env).output().expect("run");
+    let err = refused(
+        &out,
+        &["ANTOM_API_KEY is not an Antom API key", "isak_TEST_"],
+    );
+    assert!(!err.contains("sk_live_51HxQ"), "{err}");
+    // No ANTOM_PUBLIC_KEY is asked for with an API key, as in Antom's SDK.
+    assert!(!err.contains("ANTOM_PUBLIC_KEY"), "{err}");
+}

@@ -100,8 +100,12 @@ pub struct Expect<'a> {
     pub path: &'a str,
     /// Our client ID, used when the response has no `client-id` header.
     pub client_id: &'a str,
-    /// Antom's public keys: the response verifies with one of them.
+    /// Antom's public keys: a signed response verifies with one of them. None (API-key
+    /// mode without `ANTOM_PUBLIC_KEY`): signatures are not checked.
     pub keys: &'a [VerifyingKey],
+    /// Whether a success must be signed: in signature mode; not in API-key mode, where
+    /// Antom's SDK accepts unsigned answers (TLS authenticates Antom).
+    pub signed_success: bool,
 }
 
 /// Checks and parses one HTTP response.
@@ -133,6 +137,8 @@ pub fn interpret(
                 what: "only one of the signature and response-time headers is present",
             });
         }
+        // Nothing to verify with (API-key mode without ANTOM_PUBLIC_KEY).
+        (Some(_), Some(_)) if expect.keys.is_empty() => false,
         (Some(signature), Some(time)) => {
             let parsed: SignatureHeader = signature
                 .parse()
@@ -156,7 +162,7 @@ pub fn interpret(
             reason: e.to_string(),
         })?
         .result;
-    if !signed && result.result_status == ResultStatus::Success {
+    if !signed && expect.signed_success && result.result_status == ResultStatus::Success {
         return Err(AntomError::Unsigned {
             what: "a success (S) response carries no signature",
         });
@@ -213,6 +219,7 @@ mod tests {
                 path: PATH,
                 client_id: "CID",
                 keys: std::slice::from_ref(key),
+                signed_success: true,
             },
         )
     }
@@ -287,6 +294,7 @@ mod tests {
                 path: "/other",
                 client_id: "CID",
                 keys: std::slice::from_ref(&key),
+                signed_success: true,
             },
         );
         assert!(
@@ -305,12 +313,41 @@ mod tests {
                 path: PATH,
                 client_id: "OTHER",
                 keys: std::slice::from_ref(&key),
+                signed_success: true,
             },
         );
         assert!(
             matches!(other_client, Err(AntomError::BadSignature { .. })),
             "another client ID"
         );
+    }
+
+    #[test]
+    fn api_key_mode_accepts_unsigned_answers_and_still_checks_signed_ones() {
+        let (antom, other) = (GeneratedKeyPair::generate(), GeneratedKeyPair::generate());
+        let key = antom.verifying_key();
+        let api_key_mode = |h: &HeaderMap, b: &[u8], keys: &[VerifyingKey]| {
+            let expect = Expect {
+                path: PATH,
+                client_id: "CID",
+                keys,
+                signed_success: false,
+            };
+            interpret(StatusCode::OK, h, b, &expect)
+        };
+        let b = body("S");
+        assert!(api_key_mode(&HeaderMap::new(), &b, std::slice::from_ref(&key)).is_ok());
+        assert!(api_key_mode(&signed(&antom, &b), &b, std::slice::from_ref(&key)).is_ok());
+        let forged = api_key_mode(&signed(&other, &b), &b, std::slice::from_ref(&key));
+        assert!(
+            matches!(forged, Err(AntomError::BadSignature { .. })),
+            "a key: strict"
+        );
+        // No ANTOM_PUBLIC_KEY: nothing to check a signature with, as in Antom's SDK.
+        assert!(api_key_mode(&signed(&other, &b), &b, &[]).is_ok());
+        // Signature mode: an unsigned success is still refused.
+        let unsigned = check(&HeaderMap::new(), &b, &key);
+        assert!(matches!(unsigned, Err(AntomError::Unsigned { .. })));
     }
 
     #[test]
@@ -325,6 +362,7 @@ mod tests {
                 path: PATH,
                 client_id: "CID",
                 keys: std::slice::from_ref(&key),
+                signed_success: true,
             },
         );
         assert!(matches!(err, Err(AntomError::HttpStatus { status: 502 })));

@@ -12,7 +12,8 @@ use zeroize::Zeroizing;
 /// new), or its one line of bare Base64, into DER; `None` if any block is not key text.
 pub fn decode_all(text: &str) -> Option<Vec<Zeroizing<Vec<u8>>>> {
     let mut rest = text.trim();
-    if !rest.starts_with("-----BEGIN ") {
+    // Text around the blocks (a comment naming the key) is ignored, as OpenSSL does.
+    if !rest.contains("-----BEGIN ") {
         return decode(rest).map(|der| vec![der]);
     }
     let mut blocks = Vec::new();
