@@ -134,7 +134,8 @@ impl AntomClient {
 
     /// Sends `payment` to `sendPaymentResult`, retrying what [`is_retryable`] allows
     /// until the call's deadline, in the call's trace; notes the attempts and the result
-    /// code in `call`. `Ok` only for a signed, verified SUCCESS. Refused at once, with
+    /// code in `call`. `Ok` only for a SUCCESS, signed and verified in signature mode
+    /// (see [`response::interpret`] for API-key mode). Refused at once, with
     /// nothing sent, when the client's limit of calls in flight is reached.
     pub async fn send_payment_result(
         &self,

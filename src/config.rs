@@ -337,7 +337,8 @@ fn key_version(version: String) -> Result<String, &'static str> {
 /// `ANTOM_SANDBOX`: `auto` (`None`: decided from the client ID and API key), or a boolean.
 fn sandbox_setting(value: &str) -> Result<Option<bool>, String> {
     match value.trim() {
-        "auto" => Ok(None),
+        // Empty as unset: the default.
+        v if v.is_empty() || v.eq_ignore_ascii_case("auto") => Ok(None),
         other => parse_bool(other)
             .map(Some)
             .map_err(|e| format!("ANTOM_SANDBOX: {e}, or auto")),

@@ -36,7 +36,8 @@ fn serve(dir: &Path, emulator: &str, antom_pems: &[String]) -> (Running, Result<
     let lines = read_lines(child.stderr.take().expect("stderr"));
     let running = Running(Some(child));
     let mut printed = Vec::new();
-    for line in lines.iter() {
+    // Each line within 30 s: a child that hangs fails the test rather than stalling it.
+    while let Ok(line) = lines.recv_timeout(std::time::Duration::from_secs(30)) {
         if line.contains("antom-sidecar serving") {
             return (running, Ok(address_after(&line, "listen=")));
         }

@@ -1,6 +1,7 @@
 //! Reads Antom's answer: HTTP status, the signature policy of the official SDKs since
-//! 2026-09 (S must be signed and valid; unsigned allowed only for F/U; partial headers
-//! and bad signatures rejected), and the `result` object.
+//! 2026-09 in signature mode (S must be signed and valid; unsigned allowed only for F/U;
+//! partial headers and bad signatures rejected), in API-key mode that of Antom's SDK
+//! (unsigned accepted, signed verified when a key is set), and the `result` object.
 
 use std::fmt;
 
@@ -127,18 +128,25 @@ pub fn interpret(
             })
         })
     };
-    let signed = match (
-        header("signature").transpose()?,
-        header("response-time").transpose()?,
-    ) {
+    // API-key mode without ANTOM_PUBLIC_KEY: nothing to verify with, and Antom's SDK
+    // accepts any answer; with a key, a fully signed answer is verified strictly.
+    let lenient = !expect.signed_success;
+    let headers = if lenient && expect.keys.is_empty() {
+        (None, None)
+    } else {
+        (
+            header("signature").transpose()?,
+            header("response-time").transpose()?,
+        )
+    };
+    let signed = match headers {
         (None, None) => false,
+        (Some(_), None) | (None, Some(_)) if lenient => false,
         (Some(_), None) | (None, Some(_)) => {
             return Err(AntomError::Unsigned {
                 what: "only one of the signature and response-time headers is present",
             });
         }
-        // Nothing to verify with (API-key mode without ANTOM_PUBLIC_KEY).
-        (Some(_), Some(_)) if expect.keys.is_empty() => false,
         (Some(signature), Some(time)) => {
             let parsed: SignatureHeader = signature
                 .parse()
@@ -345,6 +353,10 @@ mod tests {
         );
         // No ANTOM_PUBLIC_KEY: nothing to check a signature with, as in Antom's SDK.
         assert!(api_key_mode(&signed(&other, &b), &b, &[]).is_ok());
+        // Half signed (a response-time, no signature): accepted as the SDK would.
+        let mut half = signed(&antom, &b);
+        half.remove("signature");
+        assert!(api_key_mode(&half, &b, std::slice::from_ref(&key)).is_ok());
         // Signature mode: an unsigned success is still refused.
         let unsigned = check(&HeaderMap::new(), &b, &key);
         assert!(matches!(unsigned, Err(AntomError::Unsigned { .. })));

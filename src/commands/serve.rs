@@ -55,7 +55,9 @@ pub struct Args {
     /// File holding the merchant's private key (e.g. mounted from a Kubernetes Secret).
     #[arg(long, env = "ANTOM_MERCHANT_PRIVATE_KEY_FILE")]
     pub merchant_private_key_file: Option<String>,
-    /// Antom's RSA public key (X.509 SubjectPublicKeyInfo), PEM or bare Base64.
+    /// Antom's RSA public key (X.509 SubjectPublicKeyInfo), PEM or bare Base64; several
+    /// PEM blocks during Antom's rotation. Required with RSA signing, optional with an
+    /// API key.
     // A PEM value starts with "-": taken as the value, never echoed as an unknown flag.
     #[arg(
         long,

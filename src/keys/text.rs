@@ -9,7 +9,9 @@ use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use zeroize::Zeroizing;
 
 /// Decodes every PEM block of `text` (Antom's key during its rotation: the old and the
-/// new), or its one line of bare Base64, into DER; `None` if any block is not key text.
+/// new), or its one line of bare Base64, into DER. `None` if any block is not key text,
+/// or if anything but blank lines and `#` comments stands between the blocks (a bare
+/// Base64 key appended to a PEM file would otherwise be skipped without a word).
 pub fn decode_all(text: &str) -> Option<Vec<Zeroizing<Vec<u8>>>> {
     let mut rest = text.trim();
     // Text around the blocks (a comment naming the key) is ignored, as OpenSSL does.
@@ -17,7 +19,13 @@ pub fn decode_all(text: &str) -> Option<Vec<Zeroizing<Vec<u8>>>> {
         return decode(rest).map(|der| vec![der]);
     }
     let mut blocks = Vec::new();
+    let only_comments = |between: &str| {
+        (between.lines()).all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    };
     while let Some(start) = rest.find("-----BEGIN ") {
+        if !only_comments(&rest[..start]) {
+            return None;
+        }
         let block = &rest[start..];
         let label_end = block["-----BEGIN ".len()..].find("-----")? + "-----BEGIN ".len();
         let end = format!("-----END {}-----", &block["-----BEGIN ".len()..label_end]);
@@ -25,7 +33,7 @@ pub fn decode_all(text: &str) -> Option<Vec<Zeroizing<Vec<u8>>>> {
         blocks.push(decode(&block[..len])?);
         rest = &block[len..];
     }
-    Some(blocks)
+    only_comments(rest).then_some(blocks)
 }
 
 /// Decodes PEM (the first block, whatever its label: the DER itself says what it is)
@@ -98,6 +106,9 @@ mod tests {
             [a, b]
         );
         assert!(decode_all(&format!("{two}-----BEGIN PUBLIC KEY-----\nAAAA\n")).is_none());
+        // A bare Base64 key next to PEM blocks, or a mangled header: refused, not skipped.
+        assert!(decode_all(&format!("{two}AAECAw==\n")).is_none());
+        assert!(decode_all(&format!("----BEGIN PUBLIC KEY-----\nAAAA\n{two}")).is_none());
     }
 
     #[test]
