@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::{path::Path, process::Stdio};
+use std::path::Path;
 
 use common::*;
 use tonic::Code;
@@ -29,21 +29,13 @@ fn serve(dir: &Path, emulator: &str, antom_pems: &[String]) -> (Running, Result<
         ("SIDECAR_LISTEN", "127.0.0.1:0"),
         ("RUST_LOG", "info"),
     ];
-    let mut child = sidecar(&["serve"], &env)
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("serve");
-    let lines = read_lines(child.stderr.take().expect("stderr"));
-    let running = Running(Some(child));
-    let mut printed = Vec::new();
-    // Each line within 30 s: a child that hangs fails the test rather than stalling it.
-    while let Ok(line) = lines.recv_timeout(std::time::Duration::from_secs(30)) {
-        if line.contains("antom-sidecar serving") {
-            return (running, Ok(address_after(&line, "listen=")));
+    match start_serve(&env) {
+        Ok(started) => {
+            let addr = started.addr();
+            (started.running, Ok(addr))
         }
-        printed.push(line);
+        Err(printed) => (Running(None), Err(printed)),
     }
-    (running, Err(printed.join("\n")))
 }
 
 async fn call(addr: &str, id: &str) -> Result<(), tonic::Status> {

@@ -175,16 +175,9 @@ async fn emulator_keys_dir_and_serve_work_together_over_https() {
         ("SIDECAR_LISTEN", "127.0.0.1:0"),
         ("RUST_LOG", "info"),
     ];
-    let mut serve = sidecar(&["serve"], &env)
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("serve");
-    let line = wait_for_line(
-        serve.stderr.take().expect("stderr"),
-        "antom-sidecar serving",
-    );
-    let serve = Running(Some(serve));
-    let addr = address_after(&line, "listen=");
+    let started = start_serve(&env).expect("serving");
+    let addr = started.addr();
+    let serve = started.running;
     let mut client = RiskServiceClient::connect(format!("http://{addr}"))
         .await
         .expect("connect");
@@ -364,16 +357,8 @@ fn chosen_path(env: &[(&str, &str)]) -> String {
         all.push(("ANTOM_MERCHANT_PRIVATE_KEY", pem.as_str()));
     }
     all.extend_from_slice(env);
-    let mut serve = sidecar(&["serve"], &all)
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("serve");
-    let line = wait_for_line(
-        serve.stderr.take().expect("stderr"),
-        "antom-sidecar serving",
-    );
-    drop(Running(Some(serve)));
-    address_after(&line, "endpoint=http://127.0.0.1:9")
+    let started = start_serve(&all).expect("serving");
+    address_after(&started.ready, "endpoint=http://127.0.0.1:9")
 }
 
 #[tokio::test]
@@ -432,16 +417,7 @@ async fn a_private_key_file_others_can_read_gives_a_warning() {
             ("SIDECAR_LISTEN", "127.0.0.1:0"),
             ("RUST_LOG", "info"),
         ];
-        let mut serve = sidecar(&["serve"], &env)
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("serve");
-        let lines = read_lines(serve.stderr.take().expect("stderr"));
-        let _serve = Running(Some(serve));
-        let before: Vec<String> = lines
-            .iter()
-            .take_while(|l| !l.contains("antom-sidecar serving"))
-            .collect();
+        let before = start_serve(&env).expect("serving").earlier;
         let warning = before.iter().find(|l| l.contains("WARN"));
         assert_eq!(warning.is_some(), warned, "{mode:o}: {before:?}");
         if let Some(warning) = warning {

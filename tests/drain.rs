@@ -7,7 +7,6 @@ mod common;
 
 use std::{
     collections::HashMap,
-    process::Stdio,
     sync::mpsc,
     time::{Duration, Instant},
 };
@@ -25,7 +24,7 @@ struct Serve {
     _keys: tempfile::TempDir,
 }
 
-fn start_serve(emulator: &EmulatorHandle, grace: &str) -> Serve {
+fn serve_against(emulator: &EmulatorHandle, grace: &str) -> Serve {
     let keys = tempfile::tempdir().expect("tempdir");
     let private = keys.path().join("merchant_private_key.pem");
     let public = keys.path().join("antom_public_key.pem");
@@ -43,16 +42,11 @@ fn start_serve(emulator: &EmulatorHandle, grace: &str) -> Serve {
         ("SIDECAR_SHUTDOWN_GRACE", grace),
         ("RUST_LOG", "info"),
     ];
-    let mut child = sidecar(&["serve"], &env)
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("serve");
-    let lines = read_lines(child.stderr.take().expect("stderr"));
-    let ready = wait_for(&lines, "antom-sidecar serving");
+    let started = common::start_serve(&env).expect("serving");
     Serve {
-        running: Running(Some(child)),
-        lines,
-        addr: address_after(&ready, "listen="),
+        addr: started.addr(),
+        running: started.running,
+        lines: started.lines,
         _keys: keys,
     }
 }
@@ -88,7 +82,7 @@ async fn received(emulator: &EmulatorHandle, n: u64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_under_load_loses_nothing_and_refuses_new_connections() {
     let emulator = start_emulator(emulator_config()).await;
-    let serve = start_serve(&emulator, "5s");
+    let serve = serve_against(&emulator, "5s");
     let mut clients = Vec::new();
     for _ in 0..4 {
         clients.push(channel(&serve.addr).await);
@@ -169,7 +163,7 @@ async fn sigterm_under_load_loses_nothing_and_refuses_new_connections() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_grace_that_ends_with_calls_open_answers_each_of_them() {
     let emulator = start_emulator(emulator_config()).await;
-    let serve = start_serve(&emulator, "300ms");
+    let serve = serve_against(&emulator, "300ms");
     let client = channel(&serve.addr).await;
     let calls: Vec<_> = (0..10)
         .map(|i| {

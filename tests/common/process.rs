@@ -94,3 +94,43 @@ pub async fn sigterm(mut running: Running) -> (ExitStatus, std::time::Duration) 
     .await
     .expect("join")
 }
+
+/// A `serve` child that said it serves: its stderr lines from then on, what it printed
+/// before, and the start-up line (its address: `listen=`).
+pub struct Serving {
+    pub running: Running,
+    pub lines: mpsc::Receiver<String>,
+    pub earlier: Vec<String>,
+    pub ready: String,
+}
+
+impl Serving {
+    /// The gRPC address from the start-up line.
+    pub fn addr(&self) -> String {
+        address_after(&self.ready, "listen=")
+    }
+}
+
+/// Starts `serve` with only `env` and reads its stderr until "antom-sidecar serving";
+/// `Err` with what it printed if it stopped first (or was silent 30 s).
+pub fn start_serve(env: &[(&str, &str)]) -> Result<Serving, String> {
+    let mut child = sidecar(&["serve"], env)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let lines = read_lines(child.stderr.take().expect("stderr"));
+    let running = Running(Some(child));
+    let mut earlier = Vec::new();
+    while let Ok(line) = lines.recv_timeout(Duration::from_secs(30)) {
+        if line.contains("antom-sidecar serving") {
+            return Ok(Serving {
+                running,
+                lines,
+                earlier,
+                ready: line,
+            });
+        }
+        earlier.push(line);
+    }
+    Err(earlier.join("\n"))
+}
