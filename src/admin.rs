@@ -2,7 +2,8 @@
 //! the gRPC port so that a mesh or a NetworkPolicy can treat the two differently:
 //! - `/metrics`: Prometheus metrics (OpenMetrics when asked for, else text 0.0.4);
 //! - `/livez`: 200 while the process runs;
-//! - `/readyz`: 200, or 503 with a one-line reason, as `grpc.health.v1` says.
+//! - `/readyz`: 200, or 503 with a one-line reason, as `grpc.health.v1` says; a failed
+//!   key reload is said on the 200's line, and does not make it a 503.
 
 use std::{convert::Infallible, future::Future, time::Duration};
 
@@ -67,7 +68,8 @@ async fn answer(
         }
         "/livez" => text(StatusCode::OK, "alive\n".into()),
         "/readyz" => match health.readiness().await {
-            Ok(()) => text(StatusCode::OK, "ready\n".into()),
+            Ok(None) => text(StatusCode::OK, "ready\n".into()),
+            Ok(Some(warning)) => text(StatusCode::OK, format!("ready; {warning}\n")),
             Err(why) => text(
                 StatusCode::SERVICE_UNAVAILABLE,
                 format!("not ready: {why}\n"),

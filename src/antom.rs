@@ -3,6 +3,7 @@
 
 mod endpoint;
 mod error;
+mod key_cell;
 mod response;
 mod retry;
 mod settings;
@@ -10,10 +11,10 @@ mod settings;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
+use key_cell::{KeyCell, Keys, RequestAuth};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use tokio::{sync::Semaphore, time::Instant};
 use tracing::warn;
-use zeroize::Zeroizing;
 
 pub use endpoint::{
     Endpoint, EndpointError, PAYMENT_RESULT_PATH, Region, SANDBOX_PAYMENT_RESULT_PATH,
@@ -32,7 +33,7 @@ use crate::{
     call::Call,
     metrics::{Metrics, OTHER, SEND_PAYMENT_RESULT},
     payment::PaymentResult,
-    signing::{SigningKey, VerifyingKey, content_to_sign, signature_header},
+    signing::{VerifyingKey, content_to_sign, signature_header},
     telemetry::{TRACEPARENT, TRACESTATE, TraceContext},
 };
 
@@ -50,8 +51,8 @@ pub struct AntomClient {
     http: reqwest::Client,
     endpoint: Endpoint,
     client_id: String,
-    auth: RequestAuth,
-    antom_public_keys: Vec<VerifyingKey>,
+    /// The merchant's credentials and Antom's public keys, swapped whole on rotation.
+    keys: KeyCell,
     retry: RetryPolicy,
     request_timeout: Duration,
     /// One permit per call in flight, so that neither calls nor connections to Antom
@@ -59,16 +60,6 @@ pub struct AntomClient {
     in_flight: Semaphore,
     max_concurrent_calls: usize,
     metrics: Metrics,
-}
-
-/// [`Auth`] made ready for requests: the bearer header is built once, marked sensitive.
-#[derive(Debug)]
-enum RequestAuth {
-    Sign {
-        key: SigningKey,
-        key_version: String,
-    },
-    Bearer(HeaderValue),
 }
 
 impl AntomClient {
@@ -100,23 +91,12 @@ impl AntomClient {
         let http = builder
             .build()
             .map_err(|e| ClientBuildError(e.to_string()))?;
-        let auth = match settings.auth {
-            Auth::ApiKey(key) => {
-                let bearer = Zeroizing::new(format!("Bearer {}", key.expose()));
-                let mut value = HeaderValue::from_str(&bearer).map_err(|_| {
-                    ClientBuildError("the API key holds characters not allowed in a header".into())
-                })?;
-                value.set_sensitive(true);
-                RequestAuth::Bearer(value)
-            }
-            Auth::Signature { key, key_version } => RequestAuth::Sign { key, key_version },
-        };
+        let keys = Keys::new(settings.auth, settings.antom_public_keys)?;
         Ok(Self {
             http,
             endpoint: settings.endpoint,
             client_id: settings.client_id,
-            auth,
-            antom_public_keys: settings.antom_public_keys,
+            keys: KeyCell::new(keys),
             retry: settings.retry,
             request_timeout: settings.request_timeout,
             in_flight: Semaphore::new(settings.max_concurrent_calls),
@@ -130,6 +110,24 @@ impl AntomClient {
         metrics.set_max_concurrent_calls(self.max_concurrent_calls);
         self.metrics = metrics;
         self
+    }
+
+    /// Puts a new key set in force, for the calls that start from now on; calls in
+    /// flight finish with the set they started with. The set must be checked whole
+    /// before (as `serve` checks its keys at start-up).
+    pub fn replace_keys(
+        &self,
+        auth: Auth,
+        antom_public_keys: Vec<VerifyingKey>,
+    ) -> Result<(), ClientBuildError> {
+        self.keys.replace(Keys::new(auth, antom_public_keys)?);
+        Ok(())
+    }
+
+    /// The keys in force, each as its role and fingerprint: `merchant` (the public half
+    /// of the signing key; none with an API key) and `antom` (each of Antom's keys).
+    pub fn key_fingerprints(&self) -> Vec<(&'static str, String)> {
+        self.keys.current().fingerprints()
     }
 
     /// Sends `payment` to `sendPaymentResult`, retrying what [`is_retryable`] allows
@@ -150,6 +148,8 @@ impl AntomClient {
             return Err(refused);
         };
         let body = Bytes::from(payment.to_wire());
+        // One key set for every attempt, even if the keys rotate meanwhile.
+        let keys = self.keys.current();
         let (retry, deadline) = (self.retry, call.deadline);
         let mut attempt = 0;
         // The last retryable failure, named when the deadline ends the call.
@@ -175,7 +175,8 @@ impl AntomClient {
                     .antom_retry(SEND_PAYMENT_RESULT, retry::cause(previous));
             }
             call.note(|n| n.attempts = attempt);
-            let outcome = match tokio::time::timeout(budget, self.attempt(&body, call)).await {
+            let outcome = match tokio::time::timeout(budget, self.attempt(&body, &keys, call)).await
+            {
                 Ok(outcome) => outcome,
                 Err(_) => Err(timeout(attempt, previous.as_ref())),
             };
@@ -231,21 +232,31 @@ impl AntomClient {
     /// One signed request and its checked response, recorded in the metrics and the
     /// call's notes. Timed from sending: one cut short (by a timeout, or because the
     /// call was dropped) counts as an attempt without an answer.
-    async fn attempt(&self, body: &Bytes, call: &Call) -> Result<AntomResult, AntomError> {
-        let request = self.signed_request(body, &call.trace);
+    async fn attempt(
+        &self,
+        body: &Bytes,
+        keys: &Keys,
+        call: &Call,
+    ) -> Result<AntomResult, AntomError> {
+        let request = self.signed_request(body, keys, &call.trace);
         let timer = AttemptTimer {
             metrics: &self.metrics,
             started: Instant::now(),
             stopped: false,
         };
-        let outcome = self.exchange(request, &call.trace).await;
+        let outcome = self.exchange(request, keys, &call.trace).await;
         self.observe(&outcome, timer.stop(), call);
         outcome
     }
 
     /// The request, signed anew each time, so that every attempt carries a fresh
     /// `Request-Time`.
-    fn signed_request(&self, body: &Bytes, trace: &TraceContext) -> reqwest::RequestBuilder {
+    fn signed_request(
+        &self,
+        body: &Bytes,
+        keys: &Keys,
+        trace: &TraceContext,
+    ) -> reqwest::RequestBuilder {
         let time = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
@@ -261,7 +272,7 @@ impl AntomClient {
         if let Some(state) = &trace.state {
             request = request.header(TRACESTATE, state.clone());
         }
-        request = match &self.auth {
+        request = match &keys.auth {
             RequestAuth::Sign { key, key_version } => {
                 let content =
                     content_to_sign("POST", self.endpoint.path(), &self.client_id, &time, body);
@@ -283,6 +294,7 @@ impl AntomClient {
     async fn exchange(
         &self,
         request: reqwest::RequestBuilder,
+        keys: &Keys,
         trace: &TraceContext,
     ) -> Result<AntomResult, AntomError> {
         let transport = |e: reqwest::Error| {
@@ -313,8 +325,8 @@ impl AntomClient {
         let expect = response::Expect {
             path: self.endpoint.path(),
             client_id: &self.client_id,
-            keys: &self.antom_public_keys,
-            signed_success: matches!(self.auth, RequestAuth::Sign { .. }),
+            keys: &keys.antom_public_keys,
+            signed_success: matches!(keys.auth, RequestAuth::Sign { .. }),
         };
         response::interpret(status, &headers, &bytes, &expect)
     }

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use tracing::error;
 
 use crate::{
-    commands::{dev, emulator, keygen, probe, serve},
+    commands::{check, dev, emulator, keygen, probe, serve},
     server,
     telemetry::{self, LogFormat, otel},
 };
@@ -41,6 +41,15 @@ enum Command {
     Probe(probe::Args),
     /// Write a new merchant RSA-2048 key pair for Antom into a directory (never overwrites).
     Keygen(keygen::Args),
+    /// Check serve's configuration and keys as serve would, without serving; with
+    /// --call, make one real signed call.
+    ///
+    /// Takes serve's flags and environment. Prints the client ID, endpoint, path, auth
+    /// mode, key version and each key's format and fingerprint (never key material),
+    /// or every problem found, one per line. Exit status: 0 when there is no problem
+    /// (and, with --call, Antom's answer is a verified SUCCESS); 1 when there is a
+    /// problem, or the call was refused or failed; 2 for a usage error.
+    Check(Box<check::Args>),
 }
 
 impl Cli {
@@ -54,7 +63,8 @@ impl Cli {
                 return ExitCode::FAILURE;
             }
         };
-        // Exit code 2 for a refused configuration or a failed start, 1 for a failed probe.
+        // Exit code 2 for a refused configuration or a failed start, 1 for a failed probe
+        // or a check that found a problem.
         let (result, failure) = runtime.block_on(async {
             // Spans are exported by the sidecars, when OTEL_EXPORTER_OTLP_ENDPOINT is set.
             let exporter = match &self.command {
@@ -62,7 +72,10 @@ impl Cli {
                     Ok(exporter) => exporter,
                     Err(e) => return (Err(e.into()), 2),
                 },
-                Command::Emulator(_) | Command::Probe(_) | Command::Keygen(_) => None,
+                Command::Emulator(_)
+                | Command::Probe(_)
+                | Command::Keygen(_)
+                | Command::Check(_) => None,
             };
             let shutdown = server::shutdown_signal();
             let outcome = match self.command {
@@ -71,6 +84,7 @@ impl Cli {
                 Command::Dev(args) => (dev::run(args, shutdown).await, 2),
                 Command::Probe(args) => (probe::run(args).await.map_err(Into::into), 1),
                 Command::Keygen(args) => (keygen::run(args).map_err(Into::into), 2),
+                Command::Check(args) => (check::run(*args).await, 1),
             };
             if let Some(exporter) = exporter {
                 exporter.shutdown().await;

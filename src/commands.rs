@@ -1,22 +1,24 @@
 //! The subcommands, one module each, every one the same shape: its clap `Args` and an
 //! async `run` that takes them (and, for servers, a shutdown future).
 
+pub mod check;
 pub mod dev;
 pub mod emulator;
 pub mod keygen;
 pub mod probe;
 pub mod serve;
 
-use std::{future::Future, sync::Arc};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use tokio::sync::oneshot;
 
 use crate::{
     admin,
     antom::AntomClient,
-    config::ListenAddr,
+    config::{FileDigests, KeySources, ListenAddr},
     grpc::{self, Health},
     metrics::Metrics,
+    rotation::KeyWatch,
     server::Listener,
     signing,
 };
@@ -31,6 +33,14 @@ pub(crate) struct Sidecar {
     metrics: Metrics,
     health: Health,
     admin: Option<Admin>,
+    rotation: Option<Rotation>,
+}
+
+/// Where the keys came from, to put a rotation of their files in force.
+struct Rotation {
+    sources: KeySources,
+    in_force: FileDigests,
+    interval: Duration,
 }
 
 /// The admin listener's task, its address, and how to stop it.
@@ -87,7 +97,24 @@ impl Sidecar {
             metrics,
             health,
             admin,
+            rotation: None,
         }
+    }
+
+    /// Reads the key files from `sources` every `interval` (`None`: never) and puts a
+    /// new key set in force when they change.
+    pub(crate) fn watch_keys(
+        mut self,
+        sources: KeySources,
+        in_force: FileDigests,
+        interval: Option<Duration>,
+    ) -> Self {
+        self.rotation = interval.map(|interval| Rotation {
+            sources,
+            in_force,
+            interval,
+        });
+        self
     }
 
     /// Where the admin listener listens, for the start-up line: an address or `off`.
@@ -103,11 +130,29 @@ impl Sidecar {
         shutdown: impl Future<Output = ()>,
     ) -> Result<(), CommandError> {
         let client = Arc::new(self.client.with_metrics(self.metrics.clone()));
+        self.metrics.set_keys(client.key_fingerprints());
+        let (stop_watching, stopped) = oneshot::channel::<()>();
+        let watching = self.rotation.map(|r| {
+            let watch = KeyWatch {
+                sources: Arc::new(r.sources),
+                in_force: r.in_force,
+                client: client.clone(),
+                metrics: self.metrics.clone(),
+                health: self.health.clone(),
+            };
+            tokio::spawn(watch.run(r.interval, async {
+                let _ = stopped.await;
+            }))
+        });
         let served = grpc::Server::new(client, options)
             .with_metrics(self.metrics)
             .with_health(self.health)
             .serve(self.grpc, shutdown)
             .await;
+        let _ = stop_watching.send(());
+        if let Some(watching) = watching {
+            let _ = watching.await;
+        }
         if let Some(admin) = self.admin {
             let _ = admin.stop.send(());
             let _ = admin.task.await;

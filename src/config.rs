@@ -1,6 +1,7 @@
 //! `serve` configuration: its flags ([`serve::Args`]) checked as a whole so that every
 //! problem is reported at once, each naming its setting, before anything listens.
 
+mod key_set;
 mod secret_file;
 mod values;
 
@@ -10,6 +11,7 @@ use std::{
     time::Duration,
 };
 
+pub use key_set::{FileDigests, KeySet, KeySources};
 pub use values::{AdminListen, ListenAddr, format_duration, parse_bool, parse_duration};
 
 use crate::{
@@ -19,8 +21,9 @@ use crate::{
     keys::{self, KeySource},
     secret::Secret,
     server::{Limits, default_max_connections},
-    signing::VerifyingKey,
 };
+use key_set::AuthSource;
+pub(crate) use key_set::is_test_api_key;
 
 /// Where `serve`, `dev` and `probe` listen or connect by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
@@ -34,6 +37,12 @@ pub struct Config {
     pub admin: Option<ListenAddr>,
     /// The Antom client's settings.
     pub settings: Settings,
+    /// Where the keys in `settings` came from, to load them again when they change.
+    pub keys: KeySources,
+    /// What their files held when they were loaded.
+    pub key_files: FileDigests,
+    /// How often the key files are read for a rotation; `None`: never.
+    pub key_reload_interval: Option<Duration>,
     /// The gRPC server's drain and limits.
     pub options: grpc::Options,
 }
@@ -65,6 +74,7 @@ impl Problems {
 }
 
 /// A value given inline (env var or flag) or as a file.
+#[derive(Debug)]
 enum Source<T> {
     Inline(&'static str, T),
     File(&'static str, PathBuf),
@@ -100,14 +110,6 @@ fn key_source(source: Source<Secret>) -> KeySource {
     }
 }
 
-/// A secret's source, with a warning if it is a file that others can read.
-fn secret_source(source: Source<Secret>) -> KeySource {
-    if let Source::File(name, path) = &source {
-        secret_file::warn_if_exposed(name, path);
-    }
-    key_source(source)
-}
-
 impl Config {
     /// Checks `args`, loads keys, and reports every problem at once. `fd_limit` is the
     /// descriptor limit in force, which sets the default connection cap.
@@ -126,14 +128,10 @@ impl Config {
             .and_then(|a| a.0);
         let client_id = p.check(client_id(args.client_id.as_deref()));
         let sandbox = p.check(sandbox_setting(&args.sandbox));
-        let antom_source = p.check(exclusive(
+        let antom = p.check(exclusive(
             ("ANTOM_PUBLIC_KEY", args.antom_public_key),
             ("ANTOM_PUBLIC_KEY_FILE", args.antom_public_key_file),
         ));
-        let antom_missing = matches!(antom_source, Some(None));
-        let antom_public_key = antom_source
-            .flatten()
-            .and_then(|source| p.check(antom_public_key(source)));
         let private = p.check(exclusive(
             ("ANTOM_MERCHANT_PRIVATE_KEY", args.merchant_private_key),
             (
@@ -141,32 +139,58 @@ impl Config {
                 args.merchant_private_key_file,
             ),
         ));
+        let version = p.check(exclusive(
+            ("ANTOM_KEY_VERSION", args.key_version),
+            ("ANTOM_KEY_VERSION_FILE", args.key_version_file),
+        ));
         let api_key = p.check(exclusive(
             ("ANTOM_API_KEY", args.api_key),
             ("ANTOM_API_KEY_FILE", args.api_key_file),
         ));
         let api_key_mode = matches!(api_key, Some(Some(_)));
-        let auth = match (private.flatten(), api_key.flatten()) {
-            (Some(_), Some(_)) => p.check(Err("set a merchant private key (RSA signing) or an API key, not both")),
-            (Some(source), None) => {
-                let key = p.check(keys::load_signing_key(&secret_source(source)));
-                let version = p.check(key_version(args.key_version));
-                key.zip(version).map(|(key, key_version)| Auth::Signature { key, key_version })
-            }
-            (None, Some(source)) => p.check(api_key_text(source)).map(Auth::ApiKey),
-            (None, None) => p.check(Err("no credentials: set ANTOM_MERCHANT_PRIVATE_KEY_FILE (or ANTOM_MERCHANT_PRIVATE_KEY), or ANTOM_API_KEY(_FILE)")),
+        let auth = match (private, api_key) {
+            (Some(Some(_)), Some(Some(_))) => p.check(Err("set a merchant private key (RSA signing) or an API key, not both")),
+            (Some(Some(private)), _) => version.map(|version| AuthSource::Signature {
+                private: key_source(private),
+                version: version.unwrap_or(Source::Inline("ANTOM_KEY_VERSION", "1".into())),
+            }),
+            (_, Some(Some(source))) => Some(AuthSource::ApiKey(source)),
+            (Some(None), Some(None)) => p.check(Err("no credentials: set ANTOM_MERCHANT_PRIVATE_KEY_FILE (or ANTOM_MERCHANT_PRIVATE_KEY), or ANTOM_API_KEY(_FILE)")),
+            // A setting given twice: already reported.
+            _ => None,
         };
         // Required to sign; optional with an API key, as in Antom's SDK (then answers
         // that are signed are verified, and unsigned ones accepted).
-        if antom_missing && !api_key_mode {
+        if matches!(antom, Some(None)) && !api_key_mode {
             p.check(Err::<(), _>("ANTOM_PUBLIC_KEY_FILE (or ANTOM_PUBLIC_KEY) is required with RSA signing: Antom's public key verifies its responses"));
         }
+        let antom = antom.map(|source| source.map(key_source));
+        let mut key_sources = match (auth, antom) {
+            (Some(auth), Some(antom)) => Some(KeySources::new(auth, antom)),
+            // No credentials to load with: Antom's key is still checked on its own.
+            (None, Some(Some(antom))) => {
+                p.check(keys::load_verifying_keys(&antom));
+                None
+            }
+            _ => None,
+        };
+        let key_set = key_sources
+            .as_ref()
+            .and_then(|sources| sources.load().map_err(|e| p.0.extend(e)).ok());
         // As Antom's SDKs choose it, unless set: a sandbox client ID or a TEST API key.
+        let test_key = match &key_set {
+            Some(KeySet {
+                auth: Auth::ApiKey(k),
+                ..
+            }) => Some(is_test_api_key(k.expose())),
+            _ => None,
+        };
         let sandbox = sandbox.map(|set| {
             set.unwrap_or_else(|| {
-                let test_key =
-                    matches!(&auth, Some(Auth::ApiKey(k)) if is_test_api_key(k.expose()));
-                test_key
+                if let (Some(test_key), Some(sources)) = (test_key, &mut key_sources) {
+                    sources.pin_api_key_environment(test_key);
+                }
+                test_key == Some(true)
                     || client_id
                         .as_deref()
                         .is_some_and(|id| id.starts_with("SANDBOX_"))
@@ -177,12 +201,6 @@ impl Config {
             args.endpoint,
             sandbox.unwrap_or_default(),
         ));
-        if let (Some(Auth::Signature { key, .. }), Some((antom, name))) = (&auth, &antom_public_key)
-        {
-            for antom in antom {
-                p.check(keys::check_not_own_key(key, antom, name));
-            }
-        }
         let extra_roots_pem = args.ca_file.and_then(|value| {
             let path = p.check(path("ANTOM_CA_FILE", value))?;
             p.check(read("ANTOM_CA_FILE", &path))
@@ -215,24 +233,31 @@ impl Config {
             &args.handshake_timeout,
         ));
         let idle_timeout = p.check(duration("SIDECAR_IDLE_TIMEOUT", &args.idle_timeout));
+        let key_reload_interval = match args.key_reload_interval.trim() {
+            "off" => Some(None),
+            value => p.check(duration("SIDECAR_KEY_RELOAD_INTERVAL", value).map(Some)),
+        };
         // At most 100: a u32.
         let max_attempts = max_attempts.map(|n| u32::try_from(n).unwrap_or(u32::MAX));
         let (
             Some(listen),
             Some(client_id),
             Some(endpoint),
-            Some(auth),
+            Some(key_set),
+            Some(keys),
             Some(max_attempts),
             Some(max_calls),
             Some(connect_timeout),
             Some(request_timeout),
             Some(options),
+            Some(key_reload_interval),
             true,
         ) = (
             listen,
             client_id,
             endpoint,
-            auth,
+            key_set,
+            key_sources,
             max_attempts,
             max_calls,
             connect_timeout,
@@ -244,23 +269,27 @@ impl Config {
                 max_connections,
                 max_message_bytes,
             ),
+            key_reload_interval,
             p.0.is_empty(),
         )
         else {
             return Err(ConfigErrors(p.0));
         };
-        let antom_public_keys = antom_public_key.map(|(keys, _)| keys).unwrap_or_default();
-        let settings = Settings::builder(endpoint, client_id, auth, antom_public_keys)
-            .max_attempts(max_attempts)
-            .max_concurrent_calls(max_calls)
-            .connect_timeout(connect_timeout)
-            .request_timeout(request_timeout)
-            .extra_roots_pem(extra_roots_pem)
-            .build();
+        let settings =
+            Settings::builder(endpoint, client_id, key_set.auth, key_set.antom_public_keys)
+                .max_attempts(max_attempts)
+                .max_concurrent_calls(max_calls)
+                .connect_timeout(connect_timeout)
+                .request_timeout(request_timeout)
+                .extra_roots_pem(extra_roots_pem)
+                .build();
         Ok(Self {
             listen,
             admin,
             settings,
+            keys,
+            key_files: key_set.files,
+            key_reload_interval,
             options,
         })
     }
@@ -319,21 +348,6 @@ fn endpoint(
     }
 }
 
-/// Antom's public key, or during Antom's rotation its keys (one PEM block each).
-fn antom_public_key(source: Source<Secret>) -> Result<(Vec<VerifyingKey>, &'static str), String> {
-    let source = key_source(source);
-    keys::load_verifying_keys(&source)
-        .map(|k| (k, source.name()))
-        .map_err(|e| e.to_string())
-}
-
-fn key_version(version: String) -> Result<String, &'static str> {
-    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err("ANTOM_KEY_VERSION must be letters and digits, e.g. 1");
-    }
-    Ok(version)
-}
-
 /// `ANTOM_SANDBOX`: `auto` (`None`: decided from the client ID and API key), or a boolean.
 fn sandbox_setting(value: &str) -> Result<Option<bool>, String> {
     match value.trim() {
@@ -343,37 +357,6 @@ fn sandbox_setting(value: &str) -> Result<Option<bool>, String> {
             .map(Some)
             .map_err(|e| format!("ANTOM_SANDBOX: {e}, or auto")),
     }
-}
-
-/// An API key of Antom's test environment: `isak_TEST_...` or `irak_TEST_...`.
-fn is_test_api_key(key: &str) -> bool {
-    matches!(key.get(..5), Some("isak_" | "irak_")) && key[5..].starts_with("TEST_")
-}
-
-fn api_key_text(source: Source<Secret>) -> Result<Secret, String> {
-    let (name, key) = match source {
-        Source::Inline(name, key) => (name, key),
-        Source::File(name, path) => {
-            secret_file::warn_if_exposed(name, &path);
-            let text = String::from_utf8(read(name, &path)?)
-                .map_err(|_| format!("{name}: the file is not UTF-8 text"))?;
-            (name, Secret::new(text))
-        }
-    };
-    let trimmed = key.expose().trim();
-    if trimmed.is_empty() || !trimmed.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(format!("{name} must be one token of printable ASCII"));
-    }
-    // The shape Antom's SDK checks: isak_ or irak_, then TEST_ or PROD_.
-    let shaped = matches!(trimmed.get(..5), Some("isak_" | "irak_"))
-        && matches!(trimmed.get(5..10), Some("TEST_" | "PROD_"));
-    if !shaped {
-        return Err(format!(
-            "{name} is not an Antom API key: expected isak_ or irak_, then TEST_ or PROD_ \
-             (e.g. isak_TEST_...)"
-        ));
-    }
-    Ok(Secret::new(trimmed))
 }
 
 fn read(name: &str, path: &Path) -> Result<Vec<u8>, String> {
@@ -433,6 +416,18 @@ mod tests {
     }
 
     #[test]
+    fn the_key_version_comes_inline_or_from_a_file_not_both() {
+        let p = problems(&["--key-version", "2", "--key-version-file", "/v"]);
+        assert!(
+            p.iter()
+                .any(|p| p == "set ANTOM_KEY_VERSION or ANTOM_KEY_VERSION_FILE, not both"),
+            "{p:?}"
+        );
+        let p = problems(&["--key-reload-interval", "soon"]).join("\n");
+        assert!(p.contains("SIDECAR_KEY_RELOAD_INTERVAL"), "{p}");
+    }
+
+    #[test]
     fn sandbox_accepts_the_usual_spellings() {
         for (value, expected) in [
             ("true", true),
@@ -458,15 +453,5 @@ mod tests {
             Ok(None),
             "auto by default"
         );
-    }
-
-    #[test]
-    fn test_api_keys_are_known_by_their_shape() {
-        for key in ["isak_TEST_abc", "irak_TEST_x"] {
-            assert!(is_test_api_key(key), "{key}");
-        }
-        for key in ["isak_PROD_abc", "TEST_isak_", "isak_", "", "ísak_TEST_"] {
-            assert!(!is_test_api_key(key), "{key}");
-        }
     }
 }

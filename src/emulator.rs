@@ -45,8 +45,9 @@ pub const REQUESTS_PATH: &str = "/__emulator/requests";
 /// The emulator's keys and credentials.
 #[derive(Debug)]
 pub struct EmulatorConfig {
-    /// Verifies request signatures.
-    pub merchant_public_key: VerifyingKey,
+    /// Verify request signatures: the merchant's key, or during the merchant's rotation
+    /// its old and new keys (any one verifying accepts; the record names which).
+    pub merchant_public_keys: Vec<VerifyingKey>,
     /// Signs responses, as Antom does with its own key.
     pub antom_private_key: SigningKey,
     /// Accepted `Authorization: Bearer` key, if API-key mode is to work.
@@ -266,7 +267,7 @@ impl Emulator {
             &parts.headers,
             path,
             &body,
-            &config.merchant_public_key,
+            &config.merchant_public_keys,
             api_key,
         )
         .and_then(|caller| rules::check_body(&body).map(|parsed| (caller, parsed)));

@@ -11,6 +11,7 @@ pub use der::DerKind;
 pub use text::encode_pem;
 use zeroize::Zeroizing;
 
+pub use crate::signing::fingerprint;
 use crate::{
     secret::Secret,
     signing::{SigningKey, VerifyingKey},
@@ -174,18 +175,33 @@ pub fn check_not_own_key(
     Ok(())
 }
 
-/// A public key's fingerprint: the SHA-256 of its X.509 `SubjectPublicKeyInfo` DER, first
-/// 16 hex digits, lowercase (`openssl pkey -pubin -outform DER | sha256sum | cut -c1-16`).
-/// The one format everywhere a key is named: `keygen`'s output, `sidecar_key_info`.
-pub fn fingerprint(spki_der: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, spki_der);
-    digest.as_ref()[..8]
+/// How each key in `source` is written, in order: its container and its encoding, e.g.
+/// `PKCS#8 PEM` or `X.509 SPKI Base64` (for `check`'s report; never key material).
+pub fn formats(source: &KeySource) -> Result<Vec<String>, KeyError> {
+    let name = source.name();
+    let text = source.text()?;
+    let encoding = if text.contains("-----BEGIN ") {
+        "PEM"
+    } else {
+        "Base64"
+    };
+    // As the loaders read it: every block (Antom's keys), or the first (a private key).
+    let blocks = text::decode_all(&text)
+        .or_else(|| text::decode(&text).map(|der| vec![der]))
+        .ok_or(KeyProblem::NotKeyText.of(name))?;
+    let container = |der: &[u8]| match der::classify(der) {
+        Some(DerKind::PrivatePkcs8) => "PKCS#8",
+        Some(DerKind::PrivatePkcs1) => "PKCS#1",
+        Some(DerKind::EncryptedPrivate) => "encrypted PKCS#8",
+        Some(DerKind::PublicSpki) => "X.509 SPKI",
+        Some(DerKind::PublicPkcs1) => "PKCS#1 public",
+        Some(DerKind::Certificate) => "X.509 certificate",
+        None => "unknown",
+    };
+    Ok(blocks
         .iter()
-        .fold(String::with_capacity(16), |mut hex, byte| {
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
+        .map(|der| format!("{} {encoding}", container(der)))
+        .collect())
 }
 
 /// A freshly generated RSA-2048 key pair as DER (PKCS#8 private, SPKI public), for the

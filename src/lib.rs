@@ -5,8 +5,8 @@
 //!
 //! # Layout
 //! - [`cli`]: parses the command line and dispatches to a command.
-//! - [`commands`]: one module per subcommand (`serve`, `emulator`, `dev`, `probe`,
-//!   `keygen`), each its `Args` and its `run`.
+//! - [`commands`]: one module per subcommand (`serve`, `check`, `emulator`, `dev`,
+//!   `probe`, `keygen`), each its `Args` and its `run`.
 //! - `config`: turns `serve`'s flags into a checked configuration, every problem at once.
 //! - [`telemetry`]: logs (text or JSON), W3C trace context, OTLP export.
 //! - [`metrics`]: the Prometheus metrics and their exposition.
@@ -18,6 +18,7 @@
 //! - [`payment`]: the domain request and its exact wire JSON.
 //! - [`antom`]: the Antom HTTP client: settings, endpoint, signing, retries, response checks.
 //! - [`signing`]: Antom's content-to-sign rule and the RSA backends (aws-lc-rs or `rsa`).
+//! - `rotation`: key rotation without restart: the key files watched, swapped in whole.
 //! - [`keys`]: loading keys from env or files (PEM or Base64), with errors that name them.
 //! - [`secret`]: a redacted, zeroized string for secrets.
 //! - [`emulator`]: an Antom stand-in (HTTP server) with fault injection, for dev and tests.
@@ -34,6 +35,7 @@ pub mod grpc;
 pub mod keys;
 pub mod metrics;
 pub mod payment;
+pub(crate) mod rotation;
 pub mod secret;
 pub mod server;
 pub mod signing;

@@ -44,6 +44,21 @@ struct Families {
     max_concurrent_calls: Gauge,
     shed_calls: Family<Reason, Counter>,
     shed_connections: Family<Reason, Counter>,
+    key_reloads: Family<Outcome, Counter>,
+    key_info: Family<KeyInfo, Gauge>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Outcome {
+    result: &'static str,
+}
+
+/// The one label that is not from a closed set: a fingerprint, bounded by the keys in
+/// force (a handful), whose series are replaced when the keys rotate.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KeyInfo {
+    role: &'static str,
+    fingerprint: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -113,6 +128,9 @@ impl Families {
         for reason in ["max_connections", "evicted"] {
             let _ = self.shed_connections.get_or_create(&Reason { reason });
         }
+        for result in [RELOAD_SUCCESS, RELOAD_FAILURE] {
+            let _ = self.key_reloads.get_or_create(&Outcome { result });
+        }
     }
 }
 
@@ -131,6 +149,8 @@ impl Metrics {
             max_concurrent_calls: Gauge::default(),
             shed_calls: Family::default(),
             shed_connections: Family::default(),
+            key_reloads: Family::default(),
+            key_info: Family::default(),
             registry: Registry::default(),
         };
         let f = &families;
@@ -183,6 +203,16 @@ impl Metrics {
             "sidecar_shed_connections",
             "gRPC connections closed to stay within SIDECAR_MAX_CONNECTIONS",
             f.shed_connections.clone(),
+        );
+        registry.register(
+            "sidecar_key_reloads",
+            "Key sets read again after their files changed, by result (a failure keeps the keys in force)",
+            f.key_reloads.clone(),
+        );
+        registry.register(
+            "sidecar_key_info",
+            "Always 1 for each key in force: role merchant (public half of the signing key) or antom; fingerprint: SHA-256 of the SPKI, first 16 hex digits",
+            f.key_info.clone(),
         );
         let build_info = Family::<BuildInfo, Gauge>::default();
         build_info
@@ -289,6 +319,26 @@ impl Metrics {
         }
     }
 
+    /// A reload of the key files ended: [`RELOAD_SUCCESS`] or [`RELOAD_FAILURE`].
+    pub fn key_reload(&self, result: &'static str) {
+        if let Some(f) = &self.0 {
+            f.key_reloads.get_or_create(&Outcome { result }).inc();
+        }
+    }
+
+    /// The keys in force, as `(role, fingerprint)`: replaces the series of the previous
+    /// keys.
+    pub fn set_keys(&self, keys: Vec<(&'static str, String)>) {
+        if let Some(f) = &self.0 {
+            f.key_info.clear();
+            for (role, fingerprint) in keys {
+                f.key_info
+                    .get_or_create(&KeyInfo { role, fingerprint })
+                    .set(1);
+            }
+        }
+    }
+
     /// A connection closed by the connection cap: `max_connections` (a new one refused)
     /// or `evicted` (an old one closed to make room).
     pub fn connection_shed(&self, reason: &'static str) {
@@ -301,6 +351,11 @@ impl Metrics {
 fn latency() -> Histogram {
     Histogram::new(BUCKETS)
 }
+
+/// `result` of `sidecar_key_reloads_total`: the new keys are in force.
+pub const RELOAD_SUCCESS: &str = "success";
+/// `result` of `sidecar_key_reloads_total`: refused, the keys in force are kept.
+pub const RELOAD_FAILURE: &str = "failure";
 
 /// `result_code` for codes Antom does not document, and attempts without an answer.
 pub const OTHER: &str = "OTHER";

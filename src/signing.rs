@@ -146,23 +146,51 @@ impl std::str::FromStr for SignatureHeader {
 #[error("{0}")]
 pub struct KeyRejected(pub String);
 
+/// A public key's fingerprint: the SHA-256 of its X.509 `SubjectPublicKeyInfo` DER, first
+/// 16 hex digits, lowercase (`openssl pkey -pubin -outform DER | sha256sum | cut -c1-16`).
+/// The one format everywhere a key is named: `keygen`, `check`, `sidecar_key_info`, logs.
+pub fn fingerprint(spki_der: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, spki_der);
+    digest.as_ref()[..8]
+        .iter()
+        .fold(String::with_capacity(16), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        })
+}
+
 /// The merchant's (or, in the emulator, Antom's) RSA private key.
-pub struct SigningKey(backend::SigningKey);
+pub struct SigningKey {
+    key: backend::SigningKey,
+    /// Of its public half.
+    fingerprint: String,
+}
 
 impl SigningKey {
     /// Parses a PKCS#8 `PrivateKeyInfo` DER.
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, KeyRejected> {
-        backend::SigningKey::from_pkcs8_der(der).map(Self)
+        backend::SigningKey::from_pkcs8_der(der).map(Self::new)
     }
 
     /// Parses a PKCS#1 `RSAPrivateKey` DER.
     pub fn from_pkcs1_der(der: &[u8]) -> Result<Self, KeyRejected> {
-        backend::SigningKey::from_pkcs1_der(der).map(Self)
+        backend::SigningKey::from_pkcs1_der(der).map(Self::new)
+    }
+
+    fn new(key: backend::SigningKey) -> Self {
+        let fingerprint = fingerprint(&key.public_spki_der());
+        Self { key, fingerprint }
+    }
+
+    /// The [`fingerprint`] of its public half: what Antom holds for this merchant.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// Raw RSA PKCS#1 v1.5 SHA-256 signature over `message`.
     pub fn sign_raw(&self, message: &[u8]) -> Vec<u8> {
-        self.0.sign(message)
+        self.key.sign(message)
     }
 
     /// Signs `message` and encodes the result for the `Signature` header.
@@ -173,22 +201,34 @@ impl SigningKey {
 
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SigningKey([redacted])")
+        write!(f, "SigningKey(public half {})", self.fingerprint)
     }
 }
 
 /// Antom's (or, in the emulator, the merchant's) RSA public key.
-pub struct VerifyingKey(backend::VerifyingKey);
+pub struct VerifyingKey {
+    key: backend::VerifyingKey,
+    fingerprint: String,
+}
 
 impl VerifyingKey {
     /// Parses an X.509 `SubjectPublicKeyInfo` DER.
     pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyRejected> {
-        backend::VerifyingKey::from_spki_der(der).map(Self)
+        let key = backend::VerifyingKey::from_spki_der(der)?;
+        Ok(Self {
+            key,
+            fingerprint: fingerprint(der),
+        })
+    }
+
+    /// Its [`fingerprint`].
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// Whether `signature` is a valid RSA PKCS#1 v1.5 SHA-256 signature of `message`.
     pub fn verify_raw(&self, message: &[u8], signature: &[u8]) -> bool {
-        self.0.verify(message, signature)
+        self.key.verify(message, signature)
     }
 
     /// Like [`Self::verify_raw`], for a signature as found in a `Signature` header.
@@ -201,7 +241,7 @@ impl VerifyingKey {
 
 impl fmt::Debug for VerifyingKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("VerifyingKey(RSA)")
+        write!(f, "VerifyingKey({})", self.fingerprint)
     }
 }
 

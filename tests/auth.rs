@@ -58,7 +58,7 @@ async fn a_wrong_api_key_is_refused_by_antom() {
 async fn a_request_signed_with_another_key_gets_signature_invalid() {
     let k = keys();
     let emulator = start_emulator(EmulatorConfig {
-        merchant_public_key: k.other.verifying_key(),
+        merchant_public_keys: vec![k.other.verifying_key()],
         ..emulator_config()
     })
     .await;

@@ -150,7 +150,20 @@ async fn metrics_hold_exactly_the_calls_made() {
     ]
     .into_iter()
     .collect();
-    assert_eq!(nonzero(&body), expected, "exposition:\n{body}");
+    let mut found = nonzero(&body);
+    // The keys in force: dev mode's own, one merchant key and one of Antom's.
+    let keys: Vec<String> = found
+        .keys()
+        .filter(|series| series.starts_with("sidecar_key_info{"))
+        .cloned()
+        .collect();
+    let roles: Vec<bool> = ["merchant", "antom"]
+        .iter()
+        .map(|role| (keys.iter()).any(|k| k.contains(&format!(r#"role="{role}""#))))
+        .collect();
+    assert_eq!((keys.len(), roles), (2, vec![true, true]), "{keys:?}");
+    found.retain(|series, _| !series.starts_with("sidecar_key_info{"));
+    assert_eq!(found, expected, "exposition:\n{body}");
     // Series known in advance are there at zero from the start.
     assert!(body.contains(r#"sidecar_shed_calls_total{reason="SIDECAR_OVERLOADED"} 0"#));
 

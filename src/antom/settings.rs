@@ -86,6 +86,21 @@ impl Settings {
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
     }
+
+    /// The merchant's client ID, sent as `Client-Id`.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// How requests prove who sent them.
+    pub fn auth(&self) -> &Auth {
+        &self.auth
+    }
+
+    /// Antom's public keys that verify its responses (none in API-key mode without one).
+    pub fn antom_public_keys(&self) -> &[VerifyingKey] {
+        &self.antom_public_keys
+    }
 }
 
 /// Builds [`Settings`]; every setter replaces a default.

@@ -40,7 +40,7 @@ pub async fn run(args: Args, shutdown: impl Future<Output = ()>) -> Result<(), C
     let keys = KeysDir::load_or_create(&args.keys_dir)?;
     let dir = args.keys_dir.display();
     let mut emulator = Emulator::new(EmulatorConfig {
-        merchant_public_key: keys.merchant_public_key,
+        merchant_public_keys: keys.merchant_public_keys,
         antom_private_key: keys.antom_private_key,
         api_key: args.api_key,
     });

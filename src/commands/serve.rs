@@ -69,9 +69,16 @@ pub struct Args {
     /// File holding Antom's public key.
     #[arg(long, env = "ANTOM_PUBLIC_KEY_FILE")]
     pub antom_public_key_file: Option<String>,
-    /// keyVersion sent in the Signature header: which of the merchant's keys signs.
-    #[arg(long, env = "ANTOM_KEY_VERSION", default_value = "1")]
-    pub key_version: String,
+    /// keyVersion sent in the Signature header: which of the merchant's keys signs
+    /// [default: 1].
+    #[arg(long, env = "ANTOM_KEY_VERSION")]
+    pub key_version: Option<String>,
+    /// File holding the keyVersion, so that it rotates with the key file.
+    #[arg(long, env = "ANTOM_KEY_VERSION_FILE")]
+    pub key_version_file: Option<String>,
+    /// How often the key files (*_FILE) are read for a rotation; off: never.
+    #[arg(long, env = "SIDECAR_KEY_RELOAD_INTERVAL", default_value = "1s")]
+    pub key_reload_interval: String,
     /// API key (Authorization: Bearer) instead of RSA request signing.
     // A PEM value starts with "-": taken as the value, never echoed as an unknown flag.
     #[arg(
@@ -128,13 +135,21 @@ pub async fn run(args: Args, shutdown: impl Future<Output = ()>) -> Result<(), C
     let config = Config::from_args(args, fd_limit)?;
     let endpoint = config.settings.endpoint().to_string();
     let client = AntomClient::new(config.settings)?;
+    let keys: Vec<String> = (client.key_fingerprints().into_iter())
+        .map(|(role, fingerprint)| format!("{role}:{fingerprint}"))
+        .collect();
+    let keys = keys.join(" ");
     let listener = Listener::bind(&config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let listen = listener.local_addr()?;
     let admin = bind_admin(config.admin.as_ref()).await?;
-    let sidecar = Sidecar::start(client, listener, admin).await;
+    let sidecar = Sidecar::start(client, listener, admin).await.watch_keys(
+        config.keys,
+        config.key_files,
+        config.key_reload_interval,
+    );
     let limits = config.options.limits;
-    info!(%listen, admin = %sidecar.admin_addr(), %endpoint, crypto = signing::BACKEND, fd_limit, max_connections = limits.max_connections, "antom-sidecar serving");
+    info!(%listen, admin = %sidecar.admin_addr(), %endpoint, %keys, crypto = signing::BACKEND, fd_limit, max_connections = limits.max_connections, "antom-sidecar serving");
     sidecar.run(config.options, shutdown).await
 }

@@ -33,7 +33,7 @@ impl KeyPairs {
     /// The emulator's half: signed requests only, no API key.
     pub fn emulator_config(&self) -> EmulatorConfig {
         EmulatorConfig {
-            merchant_public_key: self.merchant.verifying_key(),
+            merchant_public_keys: vec![self.merchant.verifying_key()],
             antom_private_key: self.antom.signing_key(),
             api_key: None,
         }

@@ -7,7 +7,7 @@ use std::{
 };
 
 use crate::{
-    keys::{GeneratedKeyPair, KeyError, KeySource, load_signing_key, load_verifying_key},
+    keys::{GeneratedKeyPair, KeyError, KeySource, load_signing_key, load_verifying_keys},
     signing::{SigningKey, VerifyingKey},
 };
 
@@ -22,8 +22,9 @@ pub const FILES: [&str; 4] = [
 /// The keys the emulator itself uses.
 #[derive(Debug)]
 pub struct KeysDir {
-    /// Verifies requests.
-    pub merchant_public_key: VerifyingKey,
+    /// Verify requests: one PEM block each in `merchant_public_key.pem` (the merchant's
+    /// old and new keys during its rotation).
+    pub merchant_public_keys: Vec<VerifyingKey>,
     /// Signs responses.
     pub antom_private_key: SigningKey,
     /// Whether the files were created just now.
@@ -74,7 +75,10 @@ impl KeysDir {
             path: dir.join(file),
         };
         Ok(Self {
-            merchant_public_key: load_verifying_key(&source("merchant_public_key.pem", FILES[1]))?,
+            merchant_public_keys: load_verifying_keys(&source(
+                "merchant_public_key.pem",
+                FILES[1],
+            ))?,
             antom_private_key: load_signing_key(&source("antom_private_key.pem", FILES[2]))?,
             created,
         })

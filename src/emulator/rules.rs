@@ -34,6 +34,8 @@ pub struct Caller {
     pub key_version: Option<String>,
     /// `signature` or `api-key`.
     pub auth: &'static str,
+    /// The fingerprint of the merchant key that verified the signature.
+    pub merchant_key: Option<String>,
 }
 
 /// A header as text, if present, text and not empty.
@@ -49,7 +51,7 @@ pub fn authenticate(
     headers: &HeaderMap,
     path: &str,
     body: &[u8],
-    merchant_key: &VerifyingKey,
+    merchant_keys: &[VerifyingKey],
     api_key: Option<&str>,
 ) -> Result<Caller, Refusal> {
     let header = |name| header(headers, name);
@@ -65,15 +67,16 @@ pub fn authenticate(
             "header Request-Time is neither epoch milliseconds nor ISO 8601",
         ));
     }
-    let caller = |key_version, auth| Caller {
+    let caller = |key_version, auth, merchant_key| Caller {
         client_id: client_id.to_owned(),
         request_time: request_time.to_owned(),
         key_version,
         auth,
+        merchant_key,
     };
     if let Some(bearer) = header("authorization").and_then(|v| v.strip_prefix("Bearer ")) {
         return match api_key {
-            Some(expected) if expected == bearer => Ok(caller(None, "api-key")),
+            Some(expected) if expected == bearer => Ok(caller(None, "api-key", None)),
             _ => Err(refuse("ACCESS_DENIED", "the API key is not valid")),
         };
     }
@@ -87,13 +90,15 @@ pub fn authenticate(
             )
         })?;
     let content = content_to_sign("POST", path, client_id, request_time, body);
-    if !merchant_key.verify(&content, &signature.signature) {
+    let Some(key) = (merchant_keys.iter()).find(|k| k.verify(&content, &signature.signature))
+    else {
         return Err(refuse(
             "SIGNATURE_INVALID",
             "the signature does not verify with the merchant's public key",
         ));
-    }
-    Ok(caller(signature.key_version, "signature"))
+    };
+    let fingerprint = Some(key.fingerprint().to_owned());
+    Ok(caller(signature.key_version, "signature", fingerprint))
 }
 
 /// Fields each object may hold; the emulator refuses unknown ones to catch typos.

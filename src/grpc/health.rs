@@ -25,6 +25,9 @@ pub struct Health {
     reporter: HealthReporter,
     /// Why the service is not serving, for `/readyz`'s one line.
     why_not: Arc<Mutex<&'static str>>,
+    /// Why the last key reload failed, while the keys in force serve on: said by
+    /// `/readyz` without making it fail (one bad Secret must not take every pod out).
+    key_warning: Arc<Mutex<Option<String>>>,
 }
 
 impl Default for Health {
@@ -34,6 +37,7 @@ impl Default for Health {
         Self {
             reporter,
             why_not: Arc::new(Mutex::new("starting: the gRPC server is not serving yet")),
+            key_warning: Arc::default(),
         }
     }
 }
@@ -64,8 +68,17 @@ impl Health {
         }
     }
 
-    /// `Ok` if `grpc.health.v1` says `RiskService` is SERVING, else why not.
-    pub async fn readiness(&self) -> Result<(), &'static str> {
+    /// Records why the last key reload failed (`None`: the keys on file are in force).
+    pub fn set_key_warning(&self, warning: Option<String>) {
+        *self
+            .key_warning
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = warning;
+    }
+
+    /// `Ok` if `grpc.health.v1` says `RiskService` is SERVING, with a warning about the
+    /// keys if their last reload failed; else why not.
+    pub async fn readiness(&self) -> Result<Option<String>, &'static str> {
         let health = HealthService::from_health_reporter(self.reporter.clone());
         let request = Request::new(HealthCheckRequest {
             service: SERVICE.to_owned(),
@@ -75,7 +88,11 @@ impl Health {
             .await
             .is_ok_and(|r| r.get_ref().status() == health_check_response::ServingStatus::Serving);
         match serving {
-            true => Ok(()),
+            true => Ok(self
+                .key_warning
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone()),
             false => Err(*self.why_not.lock().unwrap_or_else(PoisonError::into_inner)),
         }
     }

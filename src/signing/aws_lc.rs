@@ -36,6 +36,16 @@ impl SigningKey {
         })
     }
 
+    pub fn public_spki_der(&self) -> Vec<u8> {
+        use aws_lc_rs::{
+            encoding::{AsDer, PublicKeyX509Der},
+            signature::KeyPair as _,
+        };
+        let der: PublicKeyX509Der<'static> = (self.key.public_key().as_der())
+            .expect("the public half of a loaded RSA key serializes");
+        der.as_ref().to_vec()
+    }
+
     pub fn sign(&self, message: &[u8]) -> Vec<u8> {
         let mut sig = vec![0; self.key.public_modulus_len()];
         // PKCS#1 v1.5 signing fails only on a buffer of the wrong size, set just above.

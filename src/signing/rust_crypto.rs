@@ -35,6 +35,14 @@ impl SigningKey {
         Ok(Self(Box::new(pkcs1v15::SigningKey::new(key))))
     }
 
+    pub fn public_spki_der(&self) -> Vec<u8> {
+        use rsa::pkcs8::EncodePublicKey as _;
+        let private: &PrivateKey = (*self.0).as_ref();
+        (private.to_public_key().to_public_key_der())
+            .expect("the public half of a loaded RSA key serializes")
+            .into_vec()
+    }
+
     pub fn sign(&self, message: &[u8]) -> Vec<u8> {
         self.0.sign(message).to_vec()
     }
