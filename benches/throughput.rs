@@ -33,8 +33,9 @@ use std::{
 use antom_sidecar::{
     antom::AntomClient,
     call::Call,
-    emulator::{Emulator, KeyPairs},
+    emulator::Emulator,
     grpc,
+    keys::KeyPairs,
     payment::PaymentResult,
     pb::risk_service_client::RiskServiceClient,
     server::{Drained, Listener},

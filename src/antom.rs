@@ -130,6 +130,14 @@ impl AntomClient {
         self.keys.current().fingerprints()
     }
 
+    /// The same on one line, `role:fingerprint` each, for logs.
+    pub fn keys_line(&self) -> String {
+        let keys: Vec<String> = (self.key_fingerprints().into_iter())
+            .map(|(role, fingerprint)| format!("{role}:{fingerprint}"))
+            .collect();
+        keys.join(" ")
+    }
+
     /// Sends `payment` to `sendPaymentResult`, retrying what [`is_retryable`] allows
     /// until the call's deadline, in the call's trace; notes the attempts and the result
     /// code in `call`. `Ok` only for a SUCCESS, signed and verified in signature mode

@@ -6,8 +6,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use tracing::error;
 
+#[cfg(feature = "emulator")]
+use crate::commands::{dev, emulator, keygen};
 use crate::{
-    commands::{check, dev, emulator, keygen, probe, serve},
+    commands::{check, probe, serve},
     server,
     telemetry::{self, LogFormat, otel},
 };
@@ -29,17 +31,22 @@ pub struct Cli {
     command: Command,
 }
 
+// `emulator`, `dev` and `keygen` only with the `emulator` feature: the production build
+// neither carries nor lists them. (Not a `///` comment: clap would compile it in.)
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve antom.risk.v1.RiskService, calling Antom (production).
     Serve(Box<serve::Args>),
     /// Run the Antom emulator: verifies, answers signed, injects faults.
+    #[cfg(feature = "emulator")]
     Emulator(emulator::Args),
     /// Run the emulator and a sidecar pointed at it: no credentials needed.
+    #[cfg(feature = "emulator")]
     Dev(dev::Args),
     /// Exit 0 if a running sidecar reports SERVING (for Kubernetes exec probes).
     Probe(probe::Args),
     /// Write a new merchant RSA-2048 key pair for Antom into a directory (never overwrites).
+    #[cfg(feature = "emulator")]
     Keygen(keygen::Args),
     /// Check serve's configuration and keys as serve would, without serving; with
     /// --call, make one real signed call.
@@ -68,21 +75,26 @@ impl Cli {
         let (result, failure) = runtime.block_on(async {
             // Spans are exported by the sidecars, when OTEL_EXPORTER_OTLP_ENDPOINT is set.
             let exporter = match &self.command {
-                Command::Serve(_) | Command::Dev(_) => match otel::init() {
-                    Ok(exporter) => exporter,
-                    Err(e) => return (Err(e.into()), 2),
-                },
-                Command::Emulator(_)
-                | Command::Probe(_)
-                | Command::Keygen(_)
-                | Command::Check(_) => None,
+                Command::Serve(_) => otel::init(),
+                #[cfg(feature = "emulator")]
+                Command::Dev(_) => otel::init(),
+                #[cfg(feature = "emulator")]
+                Command::Emulator(_) | Command::Keygen(_) => Ok(None),
+                Command::Probe(_) | Command::Check(_) => Ok(None),
+            };
+            let exporter = match exporter {
+                Ok(exporter) => exporter,
+                Err(e) => return (Err(e.into()), 2),
             };
             let shutdown = server::shutdown_signal();
             let outcome = match self.command {
                 Command::Serve(args) => (serve::run(*args, shutdown).await, 2),
+                #[cfg(feature = "emulator")]
                 Command::Emulator(args) => (emulator::run(args, shutdown).await, 2),
+                #[cfg(feature = "emulator")]
                 Command::Dev(args) => (dev::run(args, shutdown).await, 2),
                 Command::Probe(args) => (probe::run(args).await.map_err(Into::into), 1),
+                #[cfg(feature = "emulator")]
                 Command::Keygen(args) => (keygen::run(args).map_err(Into::into), 2),
                 Command::Check(args) => (check::run(*args).await, 1),
             };

@@ -2,23 +2,27 @@
 //! async `run` that takes them (and, for servers, a shutdown future).
 
 pub mod check;
+#[cfg(feature = "emulator")]
 pub mod dev;
+#[cfg(feature = "emulator")]
 pub mod emulator;
+#[cfg(feature = "emulator")]
 pub mod keygen;
 pub mod probe;
 pub mod serve;
 
 use std::{future::Future, sync::Arc, time::Duration};
 
-use tokio::sync::oneshot;
+use tokio::{sync::oneshot, task::JoinSet};
+use tokio_util::sync::CancellationToken;
 
 use crate::{
     admin,
     antom::AntomClient,
-    config::{FileDigests, KeySources, ListenAddr},
+    config::{KeySources, ListenAddr, ListenerTls},
     grpc::{self, Health},
     metrics::Metrics,
-    rotation::KeyWatch,
+    rotation::{FileDigests, KeyReload, TlsReload, Watch},
     server::Listener,
     signing,
 };
@@ -33,14 +37,19 @@ pub(crate) struct Sidecar {
     metrics: Metrics,
     health: Health,
     admin: Option<Admin>,
-    rotation: Option<Rotation>,
+    files: Option<Files>,
 }
 
-/// Where the keys came from, to put a rotation of their files in force.
-struct Rotation {
-    sources: KeySources,
-    in_force: FileDigests,
-    interval: Duration,
+/// What `serve` read from files, to read again when they change.
+pub(crate) struct Files {
+    /// Where the keys came from.
+    pub(crate) keys: KeySources,
+    /// What their files held when they were loaded.
+    pub(crate) key_files: FileDigests,
+    /// The gRPC listener's TLS, if any.
+    pub(crate) tls: Option<ListenerTls>,
+    /// How often they are read; `None`: never.
+    pub(crate) interval: Option<Duration>,
 }
 
 /// The admin listener's task, its address, and how to stop it.
@@ -97,23 +106,13 @@ impl Sidecar {
             metrics,
             health,
             admin,
-            rotation: None,
+            files: None,
         }
     }
 
-    /// Reads the key files from `sources` every `interval` (`None`: never) and puts a
-    /// new key set in force when they change.
-    pub(crate) fn watch_keys(
-        mut self,
-        sources: KeySources,
-        in_force: FileDigests,
-        interval: Option<Duration>,
-    ) -> Self {
-        self.rotation = interval.map(|interval| Rotation {
-            sources,
-            in_force,
-            interval,
-        });
+    /// Serves TLS as `files` says, and puts a change to the key or TLS files in force.
+    pub(crate) fn with_files(mut self, files: Files) -> Self {
+        self.files = Some(files);
         self
     }
 
@@ -131,28 +130,43 @@ impl Sidecar {
     ) -> Result<(), CommandError> {
         let client = Arc::new(self.client.with_metrics(self.metrics.clone()));
         self.metrics.set_keys(client.key_fingerprints());
-        let (stop_watching, stopped) = oneshot::channel::<()>();
-        let watching = self.rotation.map(|r| {
-            let watch = KeyWatch {
-                sources: Arc::new(r.sources),
-                in_force: r.in_force,
+        let tls = (self.files.as_ref())
+            .and_then(|f| f.tls.as_ref())
+            .map(|tls| tls.cell.clone());
+        let stop_watching = CancellationToken::new();
+        let mut watching = JoinSet::new();
+        if let Some(Files {
+            keys,
+            key_files,
+            tls,
+            interval: Some(interval),
+        }) = self.files
+        {
+            let (metrics, health) = (&self.metrics, &self.health);
+            let stop = || stop_watching.clone().cancelled_owned();
+            let keys = KeyReload {
+                sources: keys,
                 client: client.clone(),
                 metrics: self.metrics.clone(),
-                health: self.health.clone(),
             };
-            tokio::spawn(watch.run(r.interval, async {
-                let _ = stopped.await;
-            }))
-        });
+            watching.spawn(Watch::new(keys, key_files, metrics, health).run(interval, stop()));
+            if let Some(tls) = tls {
+                let tls_reload = TlsReload {
+                    files: tls.files,
+                    cell: tls.cell,
+                };
+                let watch = Watch::new(tls_reload, tls.loaded, metrics, health);
+                watching.spawn(watch.run(interval, stop()));
+            }
+        }
         let served = grpc::Server::new(client, options)
             .with_metrics(self.metrics)
             .with_health(self.health)
+            .with_tls(tls)
             .serve(self.grpc, shutdown)
             .await;
-        let _ = stop_watching.send(());
-        if let Some(watching) = watching {
-            let _ = watching.await;
-        }
+        stop_watching.cancel();
+        watching.join_all().await;
         if let Some(admin) = self.admin {
             let _ = admin.stop.send(());
             let _ = admin.task.await;

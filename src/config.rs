@@ -2,6 +2,7 @@
 //! problem is reported at once, each naming its setting, before anything listens.
 
 mod key_set;
+mod listener_tls;
 mod secret_file;
 mod values;
 
@@ -11,7 +12,8 @@ use std::{
     time::Duration,
 };
 
-pub use key_set::{FileDigests, KeySet, KeySources};
+pub use key_set::{KeySet, KeySources};
+pub use listener_tls::ListenerTls;
 pub use values::{AdminListen, ListenAddr, format_duration, parse_bool, parse_duration};
 
 use crate::{
@@ -19,11 +21,15 @@ use crate::{
     commands::serve,
     grpc,
     keys::{self, KeySource},
+    rotation::{FileDigests, digests},
     secret::Secret,
     server::{Limits, default_max_connections},
 };
 use key_set::AuthSource;
 pub(crate) use key_set::is_test_api_key;
+
+/// The key version's source when none is set, as `check` names it.
+const DEFAULT_KEY_VERSION: &str = "ANTOM_KEY_VERSION's default";
 
 /// Where `serve`, `dev` and `probe` listen or connect by default.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
@@ -41,6 +47,8 @@ pub struct Config {
     pub keys: KeySources,
     /// What their files held when they were loaded.
     pub key_files: FileDigests,
+    /// TLS on the gRPC listener; `None`: plaintext.
+    pub tls: Option<ListenerTls>,
     /// How often the key files are read for a rotation; `None`: never.
     pub key_reload_interval: Option<Duration>,
     /// The gRPC server's drain and limits.
@@ -150,10 +158,20 @@ impl Config {
         let api_key_mode = matches!(api_key, Some(Some(_)));
         let auth = match (private, api_key) {
             (Some(Some(_)), Some(Some(_))) => p.check(Err("set a merchant private key (RSA signing) or an API key, not both")),
-            (Some(Some(private)), _) => version.map(|version| AuthSource::Signature {
-                private: key_source(private),
-                version: version.unwrap_or(Source::Inline("ANTOM_KEY_VERSION", "1".into())),
-            }),
+            (Some(Some(private)), _) => {
+                let private = key_source(private);
+                match version {
+                    Some(version) => Some(AuthSource::Signature {
+                        private,
+                        version: version.unwrap_or(Source::Inline(DEFAULT_KEY_VERSION, "1".into())),
+                    }),
+                    // The version is refused: the key is still checked on its own.
+                    None => {
+                        p.check(keys::load_signing_key(&private));
+                        None
+                    }
+                }
+            }
             (_, Some(Some(source))) => Some(AuthSource::ApiKey(source)),
             (Some(None), Some(None)) => p.check(Err("no credentials: set ANTOM_MERCHANT_PRIVATE_KEY_FILE (or ANTOM_MERCHANT_PRIVATE_KEY), or ANTOM_API_KEY(_FILE)")),
             // A setting given twice: already reported.
@@ -174,9 +192,18 @@ impl Config {
             }
             _ => None,
         };
+        // What the files hold, read before the keys: a change while loading is seen later.
+        let key_files = key_sources.as_ref().map(|s| digests(&s.files()));
         let key_set = key_sources
             .as_ref()
             .and_then(|sources| sources.load().map_err(|e| p.0.extend(e)).ok());
+        let tls = listener_tls::listener_tls(
+            args.tls_cert_file,
+            args.tls_key_file,
+            args.tls_client_ca_file,
+        )
+        .map_err(|e| p.0.extend(e))
+        .ok();
         // As Antom's SDKs choose it, unless set: a sandbox client ID or a TEST API key.
         let test_key = match &key_set {
             Some(KeySet {
@@ -245,6 +272,8 @@ impl Config {
             Some(endpoint),
             Some(key_set),
             Some(keys),
+            Some(key_files),
+            Some(tls),
             Some(max_attempts),
             Some(max_calls),
             Some(connect_timeout),
@@ -258,6 +287,8 @@ impl Config {
             endpoint,
             key_set,
             key_sources,
+            key_files,
+            tls,
             max_attempts,
             max_calls,
             connect_timeout,
@@ -288,7 +319,8 @@ impl Config {
             admin,
             settings,
             keys,
-            key_files: key_set.files,
+            key_files,
+            tls,
             key_reload_interval,
             options,
         })

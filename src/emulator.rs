@@ -26,14 +26,14 @@ use serde_json::{Value, json};
 use tracing::info;
 
 pub use faults::Faults;
-pub use handle::{EmulatorHandle, KeyPairs};
+pub use handle::EmulatorHandle;
 pub use keys_dir::{KeysDir, KeysDirError};
 pub use tls::{TlsError, TlsIdentity};
 
 use crate::{
     antom::{PAYMENT_RESULT_PATH, ResultStatus, SANDBOX_PAYMENT_RESULT_PATH},
     secret::Secret,
-    server::{Connections, Limits, Listener},
+    server::{Connections, Limits, Listener, TlsCell},
     signing::{SigningKey, VerifyingKey, content_to_sign, signature_header},
 };
 
@@ -155,7 +155,7 @@ impl Emulator {
     pub async fn run(self, listener: Listener, shutdown: impl Future<Output = ()>) {
         let mut connections = Connections::http("emulator", Limits::default());
         if let Some(tls) = &self.tls {
-            connections = connections.with_tls(tls.acceptor.clone());
+            connections = connections.with_tls(Some(TlsCell::new(tls.acceptor.clone())));
         }
         let service = service_fn(move |req| {
             let this = self.clone();

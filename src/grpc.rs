@@ -23,7 +23,7 @@ use crate::{
     antom::AntomClient,
     metrics::Metrics,
     pb::{self, risk_service_server::RiskServiceServer},
-    server::{Connections, Drained, Limits, Listener},
+    server::{Connections, Drained, Limits, Listener, TlsCell},
 };
 
 /// How the gRPC server runs: its drain, its connections, its messages.
@@ -80,6 +80,7 @@ pub struct Server {
     options: Options,
     metrics: Metrics,
     health: Health,
+    tls: Option<TlsCell>,
 }
 
 impl Server {
@@ -90,6 +91,7 @@ impl Server {
             options,
             metrics: Metrics::default(),
             health: Health::default(),
+            tls: None,
         }
     }
 
@@ -102,6 +104,12 @@ impl Server {
     /// Reports its serving state to `health` (shared with the admin listener's `/readyz`).
     pub fn with_health(mut self, health: Health) -> Self {
         self.health = health;
+        self
+    }
+
+    /// Serves every connection over TLS, with the acceptor in `tls` (`None`: plaintext).
+    pub fn with_tls(mut self, tls: Option<TlsCell>) -> Self {
+        self.tls = tls;
         self
     }
 
@@ -123,6 +131,7 @@ impl Server {
             options,
             metrics,
             health,
+            tls,
         } = self;
         let reflection = || {
             tonic_reflection::server::Builder::configure()
@@ -142,7 +151,9 @@ impl Server {
             shutdown.await;
             health.set_draining().await;
         };
-        let connections = Connections::grpc(options.limits).with_metrics(metrics.clone());
+        let connections = Connections::grpc(options.limits)
+            .with_metrics(metrics.clone())
+            .with_tls(tls);
         let edge = Edge::new(
             routes,
             connections.grace_over(),

@@ -3,11 +3,13 @@
 //! name the setting and what it holds; key bytes never reach an error or a log.
 
 mod der;
+mod generate;
 mod text;
 
 use std::path::PathBuf;
 
 pub use der::DerKind;
+pub use generate::{GeneratedKeyPair, KeyPairs};
 pub use text::encode_pem;
 use zeroize::Zeroizing;
 
@@ -104,6 +106,16 @@ pub enum KeyProblem {
          key: download Antom's public key from the Antom Dashboard and configure that instead"
     )]
     OwnPublicKey,
+    /// A problem of one key among several in the source (1-based).
+    #[error(": key {index} of {count}{problem}")]
+    OneOf {
+        /// Which key, from 1.
+        index: usize,
+        /// How many keys the source holds.
+        count: usize,
+        /// What is wrong with it.
+        problem: Box<KeyProblem>,
+    },
 }
 
 impl KeyProblem {
@@ -149,14 +161,25 @@ pub fn load_verifying_key(source: &KeySource) -> Result<VerifyingKey, KeyError> 
 pub fn load_verifying_keys(source: &KeySource) -> Result<Vec<VerifyingKey>, KeyError> {
     let name = source.name();
     let blocks = text::decode_all(&source.text()?).ok_or(KeyProblem::NotKeyText.of(name))?;
-    blocks
-        .iter()
-        .map(|der| match der::classify(der) {
-            Some(DerKind::PublicSpki) => {
-                VerifyingKey::from_spki_der(der).map_err(|e| KeyProblem::Rejected(e.0).of(name))
-            }
-            Some(found) => Err(KeyProblem::WrongKind(found, PUBLIC_EXPECTED).of(name)),
-            None => Err(KeyProblem::NotKeyText.of(name)),
+    let count = blocks.len();
+    let one = |index, problem| match count {
+        1 => problem,
+        _ => KeyProblem::OneOf {
+            index,
+            count,
+            problem: Box::new(problem),
+        },
+    };
+    (blocks.iter().enumerate())
+        .map(|(i, der)| {
+            let key = match der::classify(der) {
+                Some(DerKind::PublicSpki) => {
+                    VerifyingKey::from_spki_der(der).map_err(|e| KeyProblem::Rejected(e.0))
+                }
+                Some(found) => Err(KeyProblem::WrongKind(found, PUBLIC_EXPECTED)),
+                None => Err(KeyProblem::NotKeyText),
+            };
+            key.map_err(|problem| one(i + 1, problem).of(name))
         })
         .collect()
 }
@@ -202,52 +225,6 @@ pub fn formats(source: &KeySource) -> Result<Vec<String>, KeyError> {
         .iter()
         .map(|der| format!("{} {encoding}", container(der)))
         .collect())
-}
-
-/// A freshly generated RSA-2048 key pair as DER (PKCS#8 private, SPKI public), for the
-/// emulator and `dev` mode.
-pub struct GeneratedKeyPair {
-    /// PKCS#8 `PrivateKeyInfo`.
-    pub private_pkcs8: Zeroizing<Vec<u8>>,
-    /// X.509 `SubjectPublicKeyInfo`.
-    pub public_spki: Vec<u8>,
-}
-
-impl GeneratedKeyPair {
-    /// Generates a new RSA-2048 pair (with aws-lc-rs, whichever signing backend is in use).
-    pub fn generate() -> Self {
-        use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
-        use aws_lc_rs::signature::KeyPair as _;
-        let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048)
-            .expect("RSA-2048 key generation does not fail on a working system");
-        let private: Pkcs8V1Der<'static> = pair.as_der().expect("a generated key serializes");
-        let public: PublicKeyX509Der<'static> =
-            pair.public_key().as_der().expect("a public key serializes");
-        Self {
-            private_pkcs8: Zeroizing::new(private.as_ref().to_vec()),
-            public_spki: public.as_ref().to_vec(),
-        }
-    }
-
-    /// The signing half.
-    pub fn signing_key(&self) -> SigningKey {
-        SigningKey::from_pkcs8_der(&self.private_pkcs8).expect("a generated key loads")
-    }
-
-    /// The verifying half.
-    pub fn verifying_key(&self) -> VerifyingKey {
-        VerifyingKey::from_spki_der(&self.public_spki).expect("a generated key loads")
-    }
-
-    /// The private key as PEM (`PRIVATE KEY`).
-    pub fn private_pem(&self) -> Zeroizing<String> {
-        Zeroizing::new(encode_pem("PRIVATE KEY", &self.private_pkcs8))
-    }
-
-    /// The public key as PEM (`PUBLIC KEY`).
-    pub fn public_pem(&self) -> String {
-        encode_pem("PUBLIC KEY", &self.public_spki)
-    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 //! # Layout
 //! - [`cli`]: parses the command line and dispatches to a command.
 //! - [`commands`]: one module per subcommand (`serve`, `check`, `emulator`, `dev`,
-//!   `probe`, `keygen`), each its `Args` and its `run`.
+//!   `probe`, `keygen`), each its `Args` and its `run`; `emulator`, `dev` and `keygen`
+//!   only with the `emulator` feature.
 //! - `config`: turns `serve`'s flags into a checked configuration, every problem at once.
 //! - [`telemetry`]: logs (text or JSON), W3C trace context, OTLP export.
 //! - [`metrics`]: the Prometheus metrics and their exposition.
@@ -19,9 +20,13 @@
 //! - [`antom`]: the Antom HTTP client: settings, endpoint, signing, retries, response checks.
 //! - [`signing`]: Antom's content-to-sign rule and the RSA backends (aws-lc-rs or `rsa`).
 //! - `rotation`: key rotation without restart: the key files watched, swapped in whole.
-//! - [`keys`]: loading keys from env or files (PEM or Base64), with errors that name them.
+//! - [`keys`]: loading keys from env or files (PEM or Base64), with errors that name them;
+//!   generating fresh pairs (for `keygen`, the emulator, `dev` and tests).
 //! - [`secret`]: a redacted, zeroized string for secrets.
-//! - [`emulator`]: an Antom stand-in (HTTP server) with fault injection, for dev and tests.
+//! - `emulator`: an Antom stand-in (HTTP server) with fault injection, for dev and tests.
+//!   Only with the `emulator` feature (on by default, for `cargo run -- dev` and
+//!   `cargo test`); the production build, `--no-default-features`, leaves it out, and
+//!   with it the `emulator`, `dev` and `keygen` commands and rcgen.
 //! - [`pb`]: the generated protobuf code and descriptor set.
 
 pub mod admin;
@@ -30,6 +35,7 @@ pub mod call;
 pub mod cli;
 pub mod commands;
 pub(crate) mod config;
+#[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod grpc;
 pub mod keys;

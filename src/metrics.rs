@@ -45,6 +45,7 @@ struct Families {
     shed_calls: Family<Reason, Counter>,
     shed_connections: Family<Reason, Counter>,
     key_reloads: Family<Outcome, Counter>,
+    tls_reloads: Family<Outcome, Counter>,
     key_info: Family<KeyInfo, Gauge>,
 }
 
@@ -130,6 +131,7 @@ impl Families {
         }
         for result in [RELOAD_SUCCESS, RELOAD_FAILURE] {
             let _ = self.key_reloads.get_or_create(&Outcome { result });
+            let _ = self.tls_reloads.get_or_create(&Outcome { result });
         }
     }
 }
@@ -150,6 +152,7 @@ impl Metrics {
             shed_calls: Family::default(),
             shed_connections: Family::default(),
             key_reloads: Family::default(),
+            tls_reloads: Family::default(),
             key_info: Family::default(),
             registry: Registry::default(),
         };
@@ -208,6 +211,11 @@ impl Metrics {
             "sidecar_key_reloads",
             "Key sets read again after their files changed, by result (a failure keeps the keys in force)",
             f.key_reloads.clone(),
+        );
+        registry.register(
+            "sidecar_tls_reloads",
+            "The gRPC listener's TLS files read again after they changed, by result (a failure keeps the TLS set in force)",
+            f.tls_reloads.clone(),
         );
         registry.register(
             "sidecar_key_info",
@@ -319,10 +327,15 @@ impl Metrics {
         }
     }
 
-    /// A reload of the key files ended: [`RELOAD_SUCCESS`] or [`RELOAD_FAILURE`].
-    pub fn key_reload(&self, result: &'static str) {
+    /// A reload ended, of the keys (`what`: `key`) or of the listener's TLS (`TLS`):
+    /// [`RELOAD_SUCCESS`] or [`RELOAD_FAILURE`].
+    pub fn reloaded(&self, what: &'static str, result: &'static str) {
         if let Some(f) = &self.0 {
-            f.key_reloads.get_or_create(&Outcome { result }).inc();
+            let family = match what {
+                "TLS" => &f.tls_reloads,
+                _ => &f.key_reloads,
+            };
+            family.get_or_create(&Outcome { result }).inc();
         }
     }
 

@@ -1,41 +1,77 @@
-//! Key rotation without restart. The key files (`*_FILE`) are read every interval and
-//! compared, by digest, with what the keys in force were loaded from. Reading each path
-//! anew follows a Kubernetes Secret's `..data` symlink, which the kubelet swaps in one
-//! step and which watchers of the files themselves miss; a plain edit is seen too.
+//! Reloading without restart: the key files, and the gRPC listener's TLS files. They
+//! are read every interval and compared, by digest, with what is in force. Reading each
+//! path anew follows a Kubernetes Secret's `..data` symlink, which the kubelet swaps in
+//! one step and which watchers of the files themselves miss; a plain edit is seen too.
 //!
-//! A change is loaded whole, by the rules `serve` starts with, then put in force at once:
-//! calls in flight finish with the set they started with. A set that fails keeps the
-//! keys in force, is logged (naming the file, never the key), counted, and said by
-//! `/readyz`, which stays 200: one bad Secret must not take every pod out of service.
+//! A change is loaded whole, by the rules of start-up, then put in force at once: calls
+//! in flight finish with what they started with. A set that fails keeps what is in force,
+//! is logged (naming the file, never key bytes), counted, and said by `/readyz`, which
+//! stays 200: one bad Secret must not take every pod out of service.
 
-use std::{future::Future, sync::Arc, time::Duration};
+mod watched;
+
+use std::{future::Future, path::Path, sync::Arc, time::Duration};
 
 use tracing::{info, warn};
+use zeroize::Zeroizing;
+
+pub(crate) use watched::{KeyReload, TlsReload};
 
 use crate::{
-    antom::AntomClient,
-    config::{FileDigests, KeySources},
     grpc::Health,
     metrics::{Metrics, RELOAD_FAILURE, RELOAD_SUCCESS},
 };
+
+/// [`Reload::WHAT`] of the keys.
+pub(crate) const KEY: &str = "key";
+/// [`Reload::WHAT`] of the gRPC listener's TLS.
+pub(crate) const TLS: &str = "TLS";
+
+/// Files that load into one thing, put in force as a whole.
+pub(crate) trait Reload: Send + Sync + 'static {
+    /// What it is, in logs, on `/readyz` and in the metrics: [`KEY`] or [`TLS`].
+    const WHAT: &'static str;
+    /// What the files load into.
+    type Set: Send + 'static;
+    /// Each file, with the setting that named it.
+    fn files(&self) -> Vec<(&'static str, &Path)>;
+    /// Reads and checks the files whole: every problem, each naming its setting.
+    fn load(&self) -> Result<Self::Set, Vec<String>>;
+    /// Puts `set` in force; what is in force now, for the log.
+    fn apply(&self, set: Self::Set) -> Result<String, String>;
+}
+
+/// What files hold, one SHA-256 per file (`None`: unreadable): enough to tell that they
+/// changed, without keeping key bytes around.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileDigests(Vec<Option<[u8; 32]>>);
+
+/// What `files` hold now; each path is opened anew.
+pub(crate) fn digests(files: &[(&'static str, &Path)]) -> FileDigests {
+    let digest = |path: &Path| {
+        let bytes = Zeroizing::new(std::fs::read(path).ok()?);
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &bytes);
+        digest.as_ref().try_into().ok()
+    };
+    FileDigests(files.iter().map(|(_, path)| digest(path)).collect())
+}
 
 /// How long a change must hold before it is read: a writer that is not atomic (an
 /// editor, `cp`) is given time to finish.
 const SETTLE: Duration = Duration::from_millis(100);
 
-/// Watches the key files of a client; see the module's documentation.
-pub(crate) struct KeyWatch {
-    pub(crate) sources: Arc<KeySources>,
-    /// What the files held when the keys in force were loaded.
-    pub(crate) in_force: FileDigests,
-    pub(crate) client: Arc<AntomClient>,
-    pub(crate) metrics: Metrics,
-    pub(crate) health: Health,
+/// Watches the files of one [`Reload`].
+pub(crate) struct Watch<R> {
+    reload: Arc<R>,
+    /// What the files held when what is in force was loaded.
+    in_force: FileDigests,
+    metrics: Metrics,
+    health: Health,
 }
 
 /// What one look at the files found.
 enum Change {
-    /// Nothing new: the files hold the keys in force, or the set already refused.
+    /// Nothing new: the files hold what is in force, or a set already refused.
     None,
     /// The files changed while being read: look again at the next tick.
     Unsettled,
@@ -45,16 +81,30 @@ enum Change {
     Refused(FileDigests),
 }
 
-impl KeyWatch {
+impl<R: Reload> Watch<R> {
+    /// Watches `reload`'s files, which held `in_force` when what is in force was loaded;
+    /// counts in `metrics`, warns through `health`.
+    pub(crate) fn new(
+        reload: R,
+        in_force: FileDigests,
+        metrics: &Metrics,
+        health: &Health,
+    ) -> Self {
+        Self {
+            reload: Arc::new(reload),
+            in_force,
+            metrics: metrics.clone(),
+            health: health.clone(),
+        }
+    }
+
     /// Looks at the files every `interval` until `shutdown`.
     pub(crate) async fn run(mut self, interval: Duration, shutdown: impl Future<Output = ()>) {
-        let files: Vec<String> = (self.sources.files().iter())
-            .map(|(name, path)| format!("{name}={}", path.display()))
-            .collect();
+        let files = self.files();
         if files.is_empty() {
             return;
         }
-        info!(files = %files.join(" "), interval = ?interval, "watching the key files for rotation");
+        info!(what = R::WHAT, %files, ?interval, "watching files for changes");
         let mut refused: Option<FileDigests> = None;
         let mut ticks = tokio::time::interval(interval);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -75,55 +125,56 @@ impl KeyWatch {
         }
     }
 
-    /// Reads the files and, if they changed and hold still, loads and swaps them in.
+    /// Reads the files and, if they changed and hold still, loads and applies them.
     async fn look(&self, refused: Option<&FileDigests>) -> Change {
-        let now = self.blocking(|s| s.digests()).await;
+        let now = self.blocking(|r| digests(&r.files())).await;
         if now == self.in_force {
-            // Back to the keys in force (a bad update undone): nothing to warn about.
-            self.health.set_key_warning(None);
+            // Back to what is in force (a bad update undone): nothing to warn about.
+            self.health.set_reload_warning(R::WHAT, None);
             return Change::None;
         }
         if refused == Some(&now) {
             return Change::None;
         }
         tokio::time::sleep(SETTLE).await;
-        let (loaded, after) = self.blocking(|s| (s.load(), s.digests())).await;
-        match loaded {
-            Ok(set) if set.files == now && after == now => {
-                if let Err(e) = self.client.replace_keys(set.auth, set.antom_public_keys) {
-                    return self.refuse(now, vec![e.to_string()]);
-                }
-                let keys = self.client.key_fingerprints();
-                let fingerprints: Vec<String> =
-                    keys.iter().map(|(role, f)| format!("{role}:{f}")).collect();
-                info!(keys = %fingerprints.join(" "), "key files changed: the new keys are in force");
-                self.metrics.key_reload(RELOAD_SUCCESS);
-                self.metrics.set_keys(keys);
-                self.health.set_key_warning(None);
+        let (loaded, after) = self.blocking(|r| (r.load(), digests(&r.files()))).await;
+        if after != now {
+            return Change::Unsettled;
+        }
+        match loaded.and_then(|set| self.reload.apply(set).map_err(|e| vec![e])) {
+            Ok(in_force) => {
+                info!(what = R::WHAT, %in_force, "files changed: the new set is in force");
+                self.metrics.reloaded(R::WHAT, RELOAD_SUCCESS);
+                self.health.set_reload_warning(R::WHAT, None);
                 Change::Loaded(now)
             }
-            Err(problems) if after == now => self.refuse(now, problems),
-            _ => Change::Unsettled,
+            Err(problems) => {
+                let why = problems.join("; ");
+                let files = self.files();
+                warn!(what = R::WHAT, %files, problems = %why, "files changed, but the new set is refused: the one in force is kept");
+                self.metrics.reloaded(R::WHAT, RELOAD_FAILURE);
+                let what = R::WHAT;
+                let warning = format!(
+                    "the last {what} reload failed, the {what} set in force is kept: {why}"
+                );
+                self.health.set_reload_warning(R::WHAT, Some(warning));
+                Change::Refused(now)
+            }
         }
     }
 
-    fn refuse(&self, files: FileDigests, problems: Vec<String>) -> Change {
-        let why = problems.join("; ");
-        warn!(problems = %why, "key files changed, but the new keys are refused: the keys in force are kept");
-        self.metrics.key_reload(RELOAD_FAILURE);
-        self.health.set_key_warning(Some(format!(
-            "the last key reload failed, the keys in force are kept: {why}"
-        )));
-        Change::Refused(files)
+    /// Each file as `SETTING=path`, for the log.
+    fn files(&self) -> String {
+        let files: Vec<String> = (self.reload.files().iter())
+            .map(|(name, path)| format!("{name}={}", path.display()))
+            .collect();
+        files.join(" ")
     }
 
-    /// Runs `f` on the sources off the async threads: it reads files and parses keys.
-    async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&KeySources) -> T + Send + 'static,
-    ) -> T {
-        let sources = self.sources.clone();
-        match tokio::task::spawn_blocking(move || f(&sources)).await {
+    /// Runs `f` off the async threads: it reads files and parses keys.
+    async fn blocking<T: Send + 'static>(&self, f: impl FnOnce(&R) -> T + Send + 'static) -> T {
+        let reload = self.reload.clone();
+        match tokio::task::spawn_blocking(move || f(&reload)).await {
             Ok(value) => value,
             Err(e) => std::panic::resume_unwind(e.into_panic()),
         }

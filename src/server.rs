@@ -7,6 +7,7 @@ mod connection;
 mod fd_limit;
 mod listener;
 mod registry;
+mod tls;
 
 use std::{future::Future, io, time::Duration};
 
@@ -16,7 +17,6 @@ use hyper_util::{
     server::conn::auto,
 };
 use tokio::{sync::watch, task::JoinSet};
-use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
@@ -26,6 +26,7 @@ use connection::ConnState;
 pub use fd_limit::{default_max_connections, raise_fd_limit};
 pub use listener::Listener;
 use registry::Registry;
+pub use tls::{CERT_SETTING, CLIENT_CA_SETTING, KEY_SETTING, TlsCell, TlsFiles};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -65,7 +66,7 @@ pub struct Connections {
     /// Names the server in logs (`gRPC`, `emulator`).
     name: &'static str,
     builder: auto::Builder<TokioExecutor>,
-    tls: Option<TlsAcceptor>,
+    tls: Option<TlsCell>,
     limits: Limits,
     grace_over: CancellationToken,
     /// Counts connections shed at the cap.
@@ -124,9 +125,10 @@ impl Connections {
         self
     }
 
-    /// Serves every connection over TLS, handshaking with `acceptor` first.
-    pub fn with_tls(mut self, acceptor: TlsAcceptor) -> Self {
-        self.tls = Some(acceptor);
+    /// Serves every connection over TLS, handshaking first with the acceptor in `tls`
+    /// at the time it is accepted.
+    pub fn with_tls(mut self, tls: Option<TlsCell>) -> Self {
+        self.tls = tls;
         self
     }
 
@@ -176,7 +178,8 @@ impl Connections {
                         self.metrics.connection_shed("evicted");
                     }
                     backoff = Backoff::default();
-                    let (name, builder, tls) = (self.name, self.builder.clone(), self.tls.clone());
+                    let tls = self.tls.as_ref().map(TlsCell::current);
+                    let (name, builder) = (self.name, self.builder.clone());
                     let state = ConnState::new();
                     let serve = connection::serve(
                         builder,

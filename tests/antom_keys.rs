@@ -8,7 +8,6 @@ mod common;
 use std::path::Path;
 
 use common::*;
-use tonic::Code;
 
 /// Starts `serve` against `emulator` with Antom's key file holding `antom_pems`; the
 /// start-up line, or what it printed when it refused to start.
@@ -38,35 +37,6 @@ fn serve(dir: &Path, emulator: &str, antom_pems: &[String]) -> (Running, Result<
     }
 }
 
-async fn call(addr: &str, id: &str) -> Result<(), tonic::Status> {
-    let mut client = antom_sidecar::pb::risk_service_client::RiskServiceClient::connect(format!(
-        "http://{addr}"
-    ))
-    .await
-    .expect("connect");
-    client.send_payment_result(request(id)).await.map(drop)
-}
-
-#[tokio::test]
-async fn a_response_verifying_with_any_of_antoms_keys_is_accepted() {
-    let emulator = start_emulator(emulator_config()).await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (antom, next) = (keys().pairs.antom.public_pem(), keys().other.public_pem());
-    for pems in [[antom.clone(), next.clone()], [next.clone(), antom.clone()]] {
-        let (_serve, addr) = serve(dir.path(), &emulator.addr().to_string(), &pems);
-        call(&addr.expect("serving"), "tx-two-keys")
-            .await
-            .expect("verified");
-    }
-    // Antom's new key alone: its current key's signatures do not verify.
-    let (_serve, addr) = serve(dir.path(), &emulator.addr().to_string(), &[next]);
-    let err = call(&addr.expect("serving"), "tx-new-key-only")
-        .await
-        .expect_err("refused");
-    assert_eq!(err.code(), Code::Internal);
-    assert_eq!(error_info(&err).1, "RESPONSE_SIGNATURE_INVALID");
-}
-
 #[tokio::test]
 async fn every_block_is_checked_like_a_single_key() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -85,5 +55,42 @@ async fn every_block_is_checked_like_a_single_key() {
             !printed.contains("PRIVATE KEY-----"),
             "no key text: {printed}"
         );
+    }
+}
+
+/// Calls through `serve` to the emulator (the `emulator` feature).
+#[cfg(feature = "emulator")]
+mod against_the_emulator {
+    use tonic::Code;
+
+    use super::*;
+
+    async fn call(addr: &str, id: &str) -> Result<(), tonic::Status> {
+        let mut client = antom_sidecar::pb::risk_service_client::RiskServiceClient::connect(
+            format!("http://{addr}"),
+        )
+        .await
+        .expect("connect");
+        client.send_payment_result(request(id)).await.map(drop)
+    }
+
+    #[tokio::test]
+    async fn a_response_verifying_with_any_of_antoms_keys_is_accepted() {
+        let emulator = start_emulator(emulator_config()).await;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (antom, next) = (keys().pairs.antom.public_pem(), keys().other.public_pem());
+        for pems in [[antom.clone(), next.clone()], [next.clone(), antom.clone()]] {
+            let (_serve, addr) = serve(dir.path(), &emulator.addr().to_string(), &pems);
+            call(&addr.expect("serving"), "tx-two-keys")
+                .await
+                .expect("verified");
+        }
+        // Antom's new key alone: its current key's signatures do not verify.
+        let (_serve, addr) = serve(dir.path(), &emulator.addr().to_string(), &[next]);
+        let err = call(&addr.expect("serving"), "tx-new-key-only")
+            .await
+            .expect_err("refused");
+        assert_eq!(err.code(), Code::Internal);
+        assert_eq!(error_info(&err).1, "RESPONSE_SIGNATURE_INVALID");
     }
 }

@@ -1,6 +1,8 @@
 //! Authentication both ways: API-key mode, and response signatures checked with the
 //! configured Antom public key.
 
+#![cfg(feature = "emulator")]
+
 mod common;
 
 use antom_sidecar::{antom::Auth, emulator::EmulatorConfig, secret::Secret};

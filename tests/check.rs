@@ -11,7 +11,7 @@ use std::{
     process::{Command, Output},
 };
 
-use antom_sidecar::{emulator::EmulatorHandle, keys::fingerprint};
+use antom_sidecar::keys::fingerprint;
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use common::*;
 
@@ -93,13 +93,6 @@ fn check(args: &[&str], env: &[(&str, &str)]) -> Command {
         .chain(args.iter().copied())
         .collect();
     sidecar(&argv, env)
-}
-
-/// Runs `command` off the runtime thread, which serves the emulator meanwhile.
-async fn output(mut command: Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output().expect("run check"))
-        .await
-        .expect("join")
 }
 
 /// Asserts that no line of any private key's Base64, nor the API key, was printed.
@@ -305,7 +298,7 @@ fn every_key_mistake_is_named_by_its_setting() {
         (
             "a private key among Antom's",
             vec![(a, Some(&antom_and_private))],
-            "ANTOM_PUBLIC_KEY_FILE holds a private key (PKCS#8)",
+            "ANTOM_PUBLIC_KEY_FILE: key 2 of 2 holds a private key (PKCS#8)",
         ),
         (
             "certificate",
@@ -441,146 +434,163 @@ fn help_says_what_the_exit_status_means() {
     }
 }
 
-/// `check --call reference` against `emulator`, with `changes` to the good keys.
-async fn call(
-    k: &Keys,
-    emulator: &EmulatorHandle,
-    reference: &str,
-    changes: &[(&str, Option<&str>)],
-) -> Output {
-    let endpoint = emulator.base_url();
-    let env = k.env(&endpoint, changes);
-    output(check(&["--call", reference], &env)).await
-}
+/// `check --call` against the emulator (the `emulator` feature).
+#[cfg(feature = "emulator")]
+mod against_the_emulator {
+    use antom_sidecar::emulator::EmulatorHandle;
 
-#[tokio::test]
-async fn a_call_is_verified_and_every_failure_is_named() {
-    let emulator = start_emulator(emulator_config()).await;
-    let k = Keys::new();
-    let out = call(&k, &emulator, "check-ok-1", &[]).await;
-    passed(
-        &out,
-        &[
-            "configuration  no problems found\n",
-            &format!(
-                "call           SendPaymentResult, reference ID check-ok-1, to {}/ams/sandbox/api/v1/risk/payments/sendPaymentResult\n",
-                emulator.base_url()
-            ),
-            "answer         SUCCESS (S): success\n",
-            "signature      verified with Antom's public key\n",
-        ],
-    );
-    let received = emulator.received();
-    assert_eq!(received.len(), 1, "{received:?}");
-    assert_eq!(received[0]["body"]["referenceTransactionId"], "check-ok-1");
+    use super::*;
 
-    // Antom's refusal, signed: its code and message, and what to look at.
-    let out = call(&k, &emulator, "emu-code-KEY_NOT_FOUND-1", &[]).await;
-    refused(
-        &out,
-        &[
-            "antom-sidecar: Antom refused the call: KEY_NOT_FOUND (F)",
-            "Antom has no key of version 1 for this client ID",
-        ],
-    );
-    assert!(text(&out.stdout).contains("answer         KEY_NOT_FOUND (F)"));
+    /// Runs `command` off the runtime thread, which serves the emulator meanwhile.
+    async fn output(mut command: Command) -> Output {
+        tokio::task::spawn_blocking(move || command.output().expect("run check"))
+            .await
+            .expect("join")
+    }
 
-    // A merchant key that Antom does not hold: Antom's SIGNATURE_INVALID, and the
-    // fingerprint of the key that must be uploaded.
-    let unknown = k.write("unknown.pem", &keys().other.private_pem());
-    let changes = [("ANTOM_MERCHANT_PRIVATE_KEY_FILE", Some(unknown.as_str()))];
-    let out = call(&k, &emulator, "check-unknown-key", &changes).await;
-    refused(
-        &out,
-        &[
-            "Antom refused the call: SIGNATURE_INVALID (F): the signature does not verify with the merchant's public key",
-            &format!(
-                "must be the one with fingerprint {}",
-                fingerprint(&keys().other.public_spki)
-            ),
-        ],
-    );
+    /// `check --call reference` against `emulator`, with `changes` to the good keys.
+    async fn call(
+        k: &Keys,
+        emulator: &EmulatorHandle,
+        reference: &str,
+        changes: &[(&str, Option<&str>)],
+    ) -> Output {
+        let endpoint = emulator.base_url();
+        let env = k.env(&endpoint, changes);
+        output(check(&["--call", reference], &env)).await
+    }
 
-    // Not Antom's public key: its answer does not verify.
-    let wrong = k.write("wrong_antom.pem", &keys().other.public_pem());
-    let changes = [("ANTOM_PUBLIC_KEY_FILE", Some(wrong.as_str()))];
-    let out = call(&k, &emulator, "check-wrong-antom-key", &changes).await;
-    refused(
-        &out,
-        &["the call failed [RESPONSE_SIGNATURE_INVALID]: Antom's response signature is invalid"],
-    );
+    #[tokio::test]
+    async fn a_call_is_verified_and_every_failure_is_named() {
+        let emulator = start_emulator(emulator_config()).await;
+        let k = Keys::new();
+        let out = call(&k, &emulator, "check-ok-1", &[]).await;
+        passed(
+            &out,
+            &[
+                "configuration  no problems found\n",
+                &format!(
+                    "call           SendPaymentResult, reference ID check-ok-1, to {}/ams/sandbox/api/v1/risk/payments/sendPaymentResult\n",
+                    emulator.base_url()
+                ),
+                "answer         SUCCESS (S): success\n",
+                "signature      verified with Antom's public key\n",
+            ],
+        );
+        let received = emulator.received();
+        assert_eq!(received.len(), 1, "{received:?}");
+        assert_eq!(received[0]["body"]["referenceTransactionId"], "check-ok-1");
 
-    // An answer that is not Antom's, and nobody listening.
-    let out = call(
-        &k,
-        &emulator,
-        "emu-http-404-x",
-        &[("SIDECAR_MAX_ATTEMPTS", Some("1"))],
-    )
-    .await;
-    refused(
-        &out,
-        &["the call failed [UPSTREAM_HTTP_STATUS]: Antom answered HTTP 404"],
-    );
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr");
-    let closed = format!("http://{closed}");
-    let env = k.env(&closed, &[("SIDECAR_MAX_ATTEMPTS", Some("1"))]);
-    let out = output(check(&["--call", "check-closed"], &env)).await;
-    refused(
-        &out,
-        &["the call failed [UPSTREAM_UNAVAILABLE]: cannot reach Antom after 1 attempt(s)"],
-    );
-}
+        // Antom's refusal, signed: its code and message, and what to look at.
+        let out = call(&k, &emulator, "emu-code-KEY_NOT_FOUND-1", &[]).await;
+        refused(
+            &out,
+            &[
+                "antom-sidecar: Antom refused the call: KEY_NOT_FOUND (F)",
+                "Antom has no key of version 1 for this client ID",
+            ],
+        );
+        assert!(text(&out.stdout).contains("answer         KEY_NOT_FOUND (F)"));
 
-#[tokio::test]
-async fn api_key_mode_is_reported_without_the_key() {
-    let emulator = start_emulator(emulator_config()).await;
-    let k = Keys::new();
-    let api_key = [
-        ("ANTOM_CLIENT_ID", Some("2188120000000001")),
-        ("ANTOM_MERCHANT_PRIVATE_KEY_FILE", None),
-        ("ANTOM_PUBLIC_KEY_FILE", None),
-        ("ANTOM_API_KEY", Some("isak_TEST_emulator")),
-    ];
-    let out = call(&k, &emulator, "check-api-key", &api_key).await;
-    passed(
-        &out,
-        &[
-            "path           sandbox (ANTOM_SANDBOX=auto: the API key is a TEST key)\n",
-            "auth           API key (Authorization: Bearer), a TEST key (isak_TEST_...) from ANTOM_API_KEY\n",
-            "antom key      none: answers accepted unsigned, as Antom's SDK does\n",
-            "answer         SUCCESS (S): success\n",
-            "signature      not checked (API-key mode without Antom's public key)\n",
-        ],
-    );
-    assert!(!text(&out.stdout).contains("merchant key"));
+        // A merchant key that Antom does not hold: Antom's SIGNATURE_INVALID, and the
+        // fingerprint of the key that must be uploaded.
+        let unknown = k.write("unknown.pem", &keys().other.private_pem());
+        let changes = [("ANTOM_MERCHANT_PRIVATE_KEY_FILE", Some(unknown.as_str()))];
+        let out = call(&k, &emulator, "check-unknown-key", &changes).await;
+        refused(
+            &out,
+            &[
+                "Antom refused the call: SIGNATURE_INVALID (F): the signature does not verify with the merchant's public key",
+                &format!(
+                    "must be the one with fingerprint {}",
+                    fingerprint(&keys().other.public_spki)
+                ),
+            ],
+        );
 
-    let wrong = k.write("api_key", "isak_TEST_emulatorX\n");
-    let changes = [
-        ("ANTOM_API_KEY", None),
-        ("ANTOM_API_KEY_FILE", Some(wrong.as_str())),
-    ];
-    let out = call(
-        &k,
-        &emulator,
-        "check-wrong-api-key",
-        &[&api_key[..], &changes].concat(),
-    )
-    .await;
-    let stderr = refused(
-        &out,
-        &[
-            "Antom refused the call: ACCESS_DENIED (F)",
-            "check ANTOM_CLIENT_ID",
-        ],
-    );
-    assert!(
-        text(&out.stdout).contains(&format!(
-            "a TEST key (isak_TEST_...) from ANTOM_API_KEY_FILE ({wrong})"
-        )),
-        "{stderr}"
-    );
+        // Not Antom's public key: its answer does not verify.
+        let wrong = k.write("wrong_antom.pem", &keys().other.public_pem());
+        let changes = [("ANTOM_PUBLIC_KEY_FILE", Some(wrong.as_str()))];
+        let out = call(&k, &emulator, "check-wrong-antom-key", &changes).await;
+        refused(
+            &out,
+            &[
+                "the call failed [RESPONSE_SIGNATURE_INVALID]: Antom's response signature is invalid",
+            ],
+        );
+
+        // An answer that is not Antom's, and nobody listening.
+        let out = call(
+            &k,
+            &emulator,
+            "emu-http-404-x",
+            &[("SIDECAR_MAX_ATTEMPTS", Some("1"))],
+        )
+        .await;
+        refused(
+            &out,
+            &["the call failed [UPSTREAM_HTTP_STATUS]: Antom answered HTTP 404"],
+        );
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr");
+        let closed = format!("http://{closed}");
+        let env = k.env(&closed, &[("SIDECAR_MAX_ATTEMPTS", Some("1"))]);
+        let out = output(check(&["--call", "check-closed"], &env)).await;
+        refused(
+            &out,
+            &["the call failed [UPSTREAM_UNAVAILABLE]: cannot reach Antom after 1 attempt(s)"],
+        );
+    }
+
+    #[tokio::test]
+    async fn api_key_mode_is_reported_without_the_key() {
+        let emulator = start_emulator(emulator_config()).await;
+        let k = Keys::new();
+        let api_key = [
+            ("ANTOM_CLIENT_ID", Some("2188120000000001")),
+            ("ANTOM_MERCHANT_PRIVATE_KEY_FILE", None),
+            ("ANTOM_PUBLIC_KEY_FILE", None),
+            ("ANTOM_API_KEY", Some("isak_TEST_emulator")),
+        ];
+        let out = call(&k, &emulator, "check-api-key", &api_key).await;
+        passed(
+            &out,
+            &[
+                "path           sandbox (ANTOM_SANDBOX=auto: the API key is a TEST key)\n",
+                "auth           API key (Authorization: Bearer), a TEST key (isak_TEST_...) from ANTOM_API_KEY\n",
+                "antom key      none: answers accepted unsigned, as Antom's SDK does\n",
+                "answer         SUCCESS (S): success\n",
+                "signature      not checked (API-key mode without Antom's public key)\n",
+            ],
+        );
+        assert!(!text(&out.stdout).contains("merchant key"));
+
+        let wrong = k.write("api_key", "isak_TEST_emulatorX\n");
+        let changes = [
+            ("ANTOM_API_KEY", None),
+            ("ANTOM_API_KEY_FILE", Some(wrong.as_str())),
+        ];
+        let out = call(
+            &k,
+            &emulator,
+            "check-wrong-api-key",
+            &[&api_key[..], &changes].concat(),
+        )
+        .await;
+        let stderr = refused(
+            &out,
+            &[
+                "Antom refused the call: ACCESS_DENIED (F)",
+                "check ANTOM_CLIENT_ID",
+            ],
+        );
+        assert!(
+            text(&out.stdout).contains(&format!(
+                "a TEST key (isak_TEST_...) from ANTOM_API_KEY_FILE ({wrong})"
+            )),
+            "{stderr}"
+        );
+    }
 }

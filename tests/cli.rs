@@ -1,15 +1,12 @@
 //! The binary as people run it: configuration problems reported all at once with the
-//! setting named, secrets never echoed, `emulator --keys-dir`, `serve` and `dev`
-//! answering real gRPC calls, and SIGTERM ending them cleanly.
+//! setting named, secrets never echoed, the commands of the build listed, and (with the
+//! `emulator` feature) `emulator --keys-dir`, `serve` and `dev` answering real gRPC
+//! calls, and SIGTERM ending them cleanly.
 
 mod common;
 
-use std::{
-    path::Path,
-    process::{Command, Output, Stdio},
-};
+use std::{path::Path, process::Output};
 
-use antom_sidecar::pb::risk_service_client::RiskServiceClient;
 use common::*;
 
 fn stderr(out: &Output) -> String {
@@ -107,6 +104,27 @@ fn key_mistakes_name_the_setting_and_never_echo_the_key() {
 }
 
 #[test]
+fn help_lists_the_commands_of_this_build() {
+    let out = sidecar(&["--help"], &[]).output().expect("run");
+    let help = String::from_utf8_lossy(&out.stdout);
+    let listed = |command: &str| {
+        help.lines()
+            .any(|l| l.trim_start().starts_with(&format!("{command} ")))
+    };
+    for command in ["serve", "check", "probe"] {
+        assert!(listed(command), "{command} in:\n{help}");
+    }
+    // The production build (--no-default-features) carries none of the emulator.
+    for command in ["emulator", "dev", "keygen"] {
+        assert_eq!(
+            listed(command),
+            cfg!(feature = "emulator"),
+            "{command} in:\n{help}"
+        );
+    }
+}
+
+#[test]
 fn help_never_shows_secret_env_values() {
     let out = sidecar(
         &["serve", "--help"],
@@ -126,143 +144,6 @@ fn help_never_shows_secret_env_values() {
         !help.contains("isak_TEST_secret") && !help.contains("MIIsecret"),
         "{help}"
     );
-}
-
-#[tokio::test]
-async fn emulator_keys_dir_and_serve_work_together_over_https() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let keys_dir = dir.path().join("keys");
-    let keys_dir = keys_dir.to_str().expect("utf-8");
-    let mut emulator = sidecar(
-        &[
-            "emulator",
-            "--listen",
-            "127.0.0.1:0",
-            "--keys-dir",
-            keys_dir,
-            "--tls",
-        ],
-        &[],
-    )
-    .stdout(Stdio::piped())
-    .stderr(Stdio::null())
-    .spawn()
-    .expect("emulator");
-    let line = wait_for_line(emulator.stdout.take().expect("stdout"), "Antom emulator on");
-    let emulator = Running(Some(emulator));
-    let emulator_url = format!("https://{}", address_after(&line, "https://"));
-    for f in [
-        "merchant_private_key.pem",
-        "merchant_public_key.pem",
-        "antom_private_key.pem",
-        "antom_public_key.pem",
-    ] {
-        assert!(Path::new(keys_dir).join(f).exists(), "{f}");
-    }
-
-    let env = [
-        ("ANTOM_CLIENT_ID", "SANDBOX_CLI"),
-        ("ANTOM_ENDPOINT", emulator_url.as_str()),
-        ("ANTOM_CA_FILE", &format!("{keys_dir}/emulator_ca.pem")),
-        (
-            "ANTOM_MERCHANT_PRIVATE_KEY_FILE",
-            &format!("{keys_dir}/merchant_private_key.pem"),
-        ),
-        (
-            "ANTOM_PUBLIC_KEY_FILE",
-            &format!("{keys_dir}/antom_public_key.pem"),
-        ),
-        ("SIDECAR_LISTEN", "127.0.0.1:0"),
-        ("RUST_LOG", "info"),
-    ];
-    let started = start_serve(&env).expect("serving");
-    let addr = started.addr();
-    let serve = started.running;
-    let mut client = RiskServiceClient::connect(format!("http://{addr}"))
-        .await
-        .expect("connect");
-    let response = client
-        .send_payment_result(request("tx-cli"))
-        .await
-        .expect("OK")
-        .into_inner();
-    assert_eq!(response.result_code, "SUCCESS");
-
-    // The exec probe for Kubernetes: SERVING is exit 0; nobody listening is exit 1.
-    let probe = |addr: &str| {
-        sidecar(&["probe"], &[("SIDECAR_LISTEN", addr)])
-            .output()
-            .expect("probe")
-    };
-    let ok = probe(&addr);
-    assert!(ok.status.success(), "{}", stderr(&ok));
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr");
-    let refused = probe(&closed.to_string());
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(
-        stderr(&refused).contains("cannot connect"),
-        "{}",
-        stderr(&refused)
-    );
-    terminate(serve).await;
-    terminate(emulator).await;
-}
-
-/// Starts `dev` and returns it with its banner line ("... gRPC on ADDR, ...").
-fn start_dev(mut command: Command) -> (Running, String) {
-    let mut dev = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dev");
-    let line = wait_for_line(dev.stdout.take().expect("stdout"), "gRPC on");
-    (Running(Some(dev)), line)
-}
-
-#[tokio::test]
-async fn dev_mode_needs_no_credentials() {
-    let (dev, line) = start_dev(sidecar(&["dev", "--listen", "127.0.0.1:0"], &[]));
-    let addr = address_after(&line, "gRPC on ");
-    let mut client = RiskServiceClient::connect(format!("http://{addr}"))
-        .await
-        .expect("connect");
-    let response = client
-        .send_payment_result(request("tx-dev"))
-        .await
-        .expect("OK")
-        .into_inner();
-    assert_eq!(response.result_code, "SUCCESS");
-    let err = client
-        .send_payment_result(request("emu-code-SYSTEM_ERROR-1"))
-        .await
-        .expect_err("fault");
-    assert_eq!(err.code(), tonic::Code::Internal);
-
-    // The banner's curl line: what the emulator accepted, over plain HTTP.
-    let received = format!(
-        "http://{}/__emulator/received",
-        address_after(&line, "http://")
-    );
-    let text = reqwest::get(&received)
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
-    let accepted: serde_json::Value = serde_json::from_str(&text).expect("JSON");
-    assert_eq!(
-        accepted[0]["body"]["referenceTransactionId"], "tx-dev",
-        "{text}"
-    );
-    assert_eq!(
-        accepted.as_array().map(Vec::len),
-        Some(1),
-        "faults are not accepted: {text}"
-    );
-    terminate(dev).await;
 }
 
 #[test]
@@ -287,60 +168,6 @@ fn an_empty_file_setting_joins_the_report() {
             "no credentials",
         ],
     );
-}
-
-/// `dev` under a descriptor limit of 256 (soft and hard), as a shell's `ulimit -n` sets it.
-fn dev_with_fd_limit_256() -> Command {
-    let mut cmd = Command::new("sh");
-    cmd.env_clear().env("PATH", "/usr/bin:/bin").args([
-        "-c",
-        "ulimit -n 256 && exec \"$0\" dev --listen 127.0.0.1:0",
-        BIN,
-    ]);
-    cmd
-}
-
-#[tokio::test]
-async fn idle_connections_cannot_starve_health_checks_of_descriptors() {
-    let (dev, line) = start_dev(dev_with_fd_limit_256());
-    let addr = address_after(&line, "gRPC on ");
-    // More idle connections than the sidecar has descriptors; none sends a byte.
-    let mut idle = Vec::new();
-    for _ in 0..300 {
-        idle.push(
-            tokio::net::TcpStream::connect(&addr)
-                .await
-                .expect("the kernel accepts into the backlog"),
-        );
-    }
-    let check = async {
-        let channel = tonic::transport::Channel::from_shared(format!("http://{addr}"))
-            .expect("uri")
-            .connect()
-            .await
-            .expect("connect despite the idle ones");
-        let status = tonic_health::pb::health_client::HealthClient::new(channel.clone())
-            .check(tonic_health::pb::HealthCheckRequest::default())
-            .await
-            .expect("health answers")
-            .into_inner()
-            .status();
-        let response = RiskServiceClient::new(channel)
-            .send_payment_result(request("tx-under-pressure"))
-            .await
-            .expect("a call goes through");
-        (status, response.into_inner().result_code)
-    };
-    let (status, code) = tokio::time::timeout(std::time::Duration::from_secs(10), check)
-        .await
-        .expect("answered within 10 s");
-    assert_eq!(
-        status,
-        tonic_health::pb::health_check_response::ServingStatus::Serving
-    );
-    assert_eq!(code, "SUCCESS");
-    drop(idle);
-    terminate(dev).await;
 }
 
 /// The path `serve` chose, from its start-up line.
@@ -448,4 +275,205 @@ fn an_api_key_of_another_shape_is_refused_and_not_echoed() {
     assert!(!err.contains("sk_live_51HxQ"), "{err}");
     // No ANTOM_PUBLIC_KEY is asked for with an API key, as in Antom's SDK.
     assert!(!err.contains("ANTOM_PUBLIC_KEY"), "{err}");
+}
+
+/// `emulator` and `dev` as child processes (the `emulator` feature).
+#[cfg(feature = "emulator")]
+mod emulator_and_dev {
+    use std::process::{Command, Stdio};
+
+    use antom_sidecar::pb::risk_service_client::RiskServiceClient;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn emulator_keys_dir_and_serve_work_together_over_https() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let keys_dir = dir.path().join("keys");
+        let keys_dir = keys_dir.to_str().expect("utf-8");
+        let mut emulator = sidecar(
+            &[
+                "emulator",
+                "--listen",
+                "127.0.0.1:0",
+                "--keys-dir",
+                keys_dir,
+                "--tls",
+            ],
+            &[],
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("emulator");
+        let line = wait_for_line(emulator.stdout.take().expect("stdout"), "Antom emulator on");
+        let emulator = Running(Some(emulator));
+        let emulator_url = format!("https://{}", address_after(&line, "https://"));
+        for f in [
+            "merchant_private_key.pem",
+            "merchant_public_key.pem",
+            "antom_private_key.pem",
+            "antom_public_key.pem",
+        ] {
+            assert!(Path::new(keys_dir).join(f).exists(), "{f}");
+        }
+
+        let env = [
+            ("ANTOM_CLIENT_ID", "SANDBOX_CLI"),
+            ("ANTOM_ENDPOINT", emulator_url.as_str()),
+            ("ANTOM_CA_FILE", &format!("{keys_dir}/emulator_ca.pem")),
+            (
+                "ANTOM_MERCHANT_PRIVATE_KEY_FILE",
+                &format!("{keys_dir}/merchant_private_key.pem"),
+            ),
+            (
+                "ANTOM_PUBLIC_KEY_FILE",
+                &format!("{keys_dir}/antom_public_key.pem"),
+            ),
+            ("SIDECAR_LISTEN", "127.0.0.1:0"),
+            ("RUST_LOG", "info"),
+        ];
+        let started = start_serve(&env).expect("serving");
+        let addr = started.addr();
+        let serve = started.running;
+        let mut client = RiskServiceClient::connect(format!("http://{addr}"))
+            .await
+            .expect("connect");
+        let response = client
+            .send_payment_result(request("tx-cli"))
+            .await
+            .expect("OK")
+            .into_inner();
+        assert_eq!(response.result_code, "SUCCESS");
+
+        // The exec probe for Kubernetes: SERVING is exit 0; nobody listening is exit 1.
+        let probe = |addr: &str| {
+            sidecar(&["probe"], &[("SIDECAR_LISTEN", addr)])
+                .output()
+                .expect("probe")
+        };
+        let ok = probe(&addr);
+        assert!(ok.status.success(), "{}", stderr(&ok));
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr");
+        let refused = probe(&closed.to_string());
+        assert_eq!(refused.status.code(), Some(1));
+        assert!(
+            stderr(&refused).contains("cannot connect"),
+            "{}",
+            stderr(&refused)
+        );
+        terminate(serve).await;
+        terminate(emulator).await;
+    }
+
+    /// Starts `dev` and returns it with its banner line ("... gRPC on ADDR, ...").
+    fn start_dev(mut command: Command) -> (Running, String) {
+        let mut dev = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dev");
+        let line = wait_for_line(dev.stdout.take().expect("stdout"), "gRPC on");
+        (Running(Some(dev)), line)
+    }
+
+    #[tokio::test]
+    async fn dev_mode_needs_no_credentials() {
+        let (dev, line) = start_dev(sidecar(&["dev", "--listen", "127.0.0.1:0"], &[]));
+        let addr = address_after(&line, "gRPC on ");
+        let mut client = RiskServiceClient::connect(format!("http://{addr}"))
+            .await
+            .expect("connect");
+        let response = client
+            .send_payment_result(request("tx-dev"))
+            .await
+            .expect("OK")
+            .into_inner();
+        assert_eq!(response.result_code, "SUCCESS");
+        let err = client
+            .send_payment_result(request("emu-code-SYSTEM_ERROR-1"))
+            .await
+            .expect_err("fault");
+        assert_eq!(err.code(), tonic::Code::Internal);
+
+        // The banner's curl line: what the emulator accepted, over plain HTTP.
+        let received = format!(
+            "http://{}/__emulator/received",
+            address_after(&line, "http://")
+        );
+        let text = reqwest::get(&received)
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
+        let accepted: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(
+            accepted[0]["body"]["referenceTransactionId"], "tx-dev",
+            "{text}"
+        );
+        assert_eq!(
+            accepted.as_array().map(Vec::len),
+            Some(1),
+            "faults are not accepted: {text}"
+        );
+        terminate(dev).await;
+    }
+
+    /// `dev` under a descriptor limit of 256 (soft and hard), as a shell's `ulimit -n` sets it.
+    fn dev_with_fd_limit_256() -> Command {
+        let mut cmd = Command::new("sh");
+        cmd.env_clear().env("PATH", "/usr/bin:/bin").args([
+            "-c",
+            "ulimit -n 256 && exec \"$0\" dev --listen 127.0.0.1:0",
+            BIN,
+        ]);
+        cmd
+    }
+
+    #[tokio::test]
+    async fn idle_connections_cannot_starve_health_checks_of_descriptors() {
+        let (dev, line) = start_dev(dev_with_fd_limit_256());
+        let addr = address_after(&line, "gRPC on ");
+        // More idle connections than the sidecar has descriptors; none sends a byte.
+        let mut idle = Vec::new();
+        for _ in 0..300 {
+            idle.push(
+                tokio::net::TcpStream::connect(&addr)
+                    .await
+                    .expect("the kernel accepts into the backlog"),
+            );
+        }
+        let check = async {
+            let channel = tonic::transport::Channel::from_shared(format!("http://{addr}"))
+                .expect("uri")
+                .connect()
+                .await
+                .expect("connect despite the idle ones");
+            let status = tonic_health::pb::health_client::HealthClient::new(channel.clone())
+                .check(tonic_health::pb::HealthCheckRequest::default())
+                .await
+                .expect("health answers")
+                .into_inner()
+                .status();
+            let response = RiskServiceClient::new(channel)
+                .send_payment_result(request("tx-under-pressure"))
+                .await
+                .expect("a call goes through");
+            (status, response.into_inner().result_code)
+        };
+        let (status, code) = tokio::time::timeout(std::time::Duration::from_secs(10), check)
+            .await
+            .expect("answered within 10 s");
+        assert_eq!(
+            status,
+            tonic_health::pb::health_check_response::ServingStatus::Serving
+        );
+        assert_eq!(code, "SUCCESS");
+        drop(idle);
+        terminate(dev).await;
+    }
 }

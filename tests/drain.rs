@@ -3,6 +3,8 @@
 //! says whether to retry), new connections are refused at once, and the process exits 0
 //! within its grace; a grace that ends with calls open answers each of them.
 
+#![cfg(feature = "emulator")]
+
 mod common;
 
 use std::{

@@ -2,6 +2,8 @@
 //! compressed or slow call gets back (always a status with `ErrorInfo`, never a dropped
 //! connection), and the limits on connections and calls.
 
+#![cfg(feature = "emulator")]
+
 mod common;
 
 use std::time::{Duration, Instant};

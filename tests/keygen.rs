@@ -2,6 +2,8 @@
 //! that signs and verifies, the fingerprint printed, never an overwrite, and never key
 //! material on the terminal.
 
+#![cfg(feature = "emulator")]
+
 mod common;
 
 use std::{
@@ -131,7 +133,8 @@ fn writes_a_pair_that_signs_verifies_and_matches_its_fingerprint() {
     for expected in [
         dir.join(DASHBOARD).display().to_string(),
         "Developer > Key configuration".to_owned(),
-        "kubectl create secret generic antom-credentials".to_owned(),
+        "kubectl -n payments create secret generic antom-credentials".to_owned(),
+        "--from-literal=key_version=".to_owned(),
         format!("--from-file={PRIVATE}={private_path}"),
         "--from-file=antom_public_key.pem=antom_public_key.pem".to_owned(),
         format!("rm {private_path}"),

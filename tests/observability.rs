@@ -4,6 +4,8 @@
 //! each call logs one access line carrying its trace ID; and the caller's `traceparent`
 //! reaches Antom in the same trace.
 
+#![cfg(feature = "emulator")]
+
 mod common;
 
 use std::{collections::BTreeMap, process::Stdio, sync::mpsc::Receiver};

@@ -4,6 +4,8 @@
 //! the caller's trace, with the call's attributes, and the request to Antom names that
 //! span as its parent.
 
+#![cfg(feature = "emulator")]
+
 mod common;
 
 use std::{convert::Infallible, net::SocketAddr, process::Stdio};

@@ -4,24 +4,9 @@
 
 mod common;
 
-use std::{sync::LazyLock, time::Duration};
-
-use antom_sidecar::{
-    emulator::EmulatorHandle,
-    signing::{ALGORITHM, EncodedSignature, SignatureHeader, signature_header},
-};
-use bytes::{BufMut, Bytes, BytesMut};
-use common::RunningSidecar;
+use antom_sidecar::signing::{ALGORITHM, EncodedSignature, SignatureHeader, signature_header};
 use common::props::*;
-use http_body_util::{BodyExt, Full};
-use hyper::header::HeaderValue;
-use hyper_util::{
-    client::legacy::{Client, connect::HttpConnector},
-    rt::TokioExecutor,
-};
 use proptest::prelude::*;
-use tonic::Code;
-use tonic_types::StatusExt;
 
 // ---------------------------------------------------------------------------------------
 // The `Signature` header parser, and encoded signatures.
@@ -108,120 +93,139 @@ proptest! {
 // ---------------------------------------------------------------------------------------
 // `grpc-timeout` through the real sidecar (its parser is private).
 
-const METHOD: &str = "/antom.risk.v1.RiskService/SendPaymentResult";
+/// Needs a sidecar whose calls succeed: the emulator (the `emulator` feature).
+#[cfg(feature = "emulator")]
+mod grpc_timeout {
+    use std::{sync::LazyLock, time::Duration};
 
-struct SidecarFixture {
-    _emulator: EmulatorHandle,
-    sidecar: RunningSidecar,
-    http: Client<HttpConnector, Full<Bytes>>,
-    /// One valid request, framed for gRPC.
-    frame: Bytes,
-}
+    use antom_sidecar::emulator::EmulatorHandle;
+    use bytes::{BufMut, Bytes, BytesMut};
+    use http_body_util::{BodyExt, Full};
+    use hyper::header::HeaderValue;
+    use hyper_util::{
+        client::legacy::{Client, connect::HttpConnector},
+        rt::TokioExecutor,
+    };
+    use tonic::Code;
+    use tonic_types::StatusExt;
 
-fn sidecar_fixture() -> &'static SidecarFixture {
-    static FIXTURE: LazyLock<SidecarFixture> = LazyLock::new(|| {
-        runtime().block_on(async {
-            let (emulator, sidecar) = common::start().await;
-            let mut connector = HttpConnector::new();
-            connector.set_nodelay(true);
-            // Plain HTTP/2, no gRPC library: nothing enforces or tidies the header.
-            let http = Client::builder(TokioExecutor::new())
-                .http2_only(true)
-                .build(connector);
-            let message = prost::Message::encode_to_vec(&common::request("prop-grpc-timeout"));
-            let mut frame = BytesMut::new();
-            frame.put_u8(0);
-            frame.put_u32(u32::try_from(message.len()).expect("small"));
-            frame.put_slice(&message);
-            SidecarFixture {
-                _emulator: emulator,
-                sidecar,
-                http,
-                frame: frame.freeze(),
-            }
-        })
-    });
-    &FIXTURE
-}
+    use super::{common::RunningSidecar, *};
 
-/// Sends the valid request with this `grpc-timeout` and reads the status.
-async fn call_with_timeout(
-    f: &SidecarFixture,
-    timeout: HeaderValue,
-) -> Result<tonic::Status, String> {
-    let request = hyper::Request::post(format!("http://{}{METHOD}", f.sidecar.addr))
-        .header("content-type", "application/grpc")
-        .header("te", "trailers")
-        .header("grpc-timeout", timeout)
-        .body(Full::new(f.frame.clone()))
-        .map_err(|e| format!("request: {e}"))?;
-    let response = f
-        .http
-        .request(request)
-        .await
-        .map_err(|e| format!("no response: {e}"))?;
-    let (parts, body) = response.into_parts();
-    let body = body.collect().await.map_err(|e| format!("body cut: {e}"))?;
-    tonic::Status::from_header_map(&parts.headers)
-        .or_else(|| body.trailers().and_then(tonic::Status::from_header_map))
-        .ok_or_else(|| "no grpc-status".to_owned())
-}
+    const METHOD: &str = "/antom.risk.v1.RiskService/SendPaymentResult";
 
-/// The timeout that the gRPC spec reads in `value`: 1 to 8 ASCII digits and a unit.
-fn spec_timeout(value: &[u8]) -> Option<Duration> {
-    let (unit, digits) = value.split_last()?;
-    if digits.is_empty() || digits.len() > 8 || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
+    struct SidecarFixture {
+        _emulator: EmulatorHandle,
+        sidecar: RunningSidecar,
+        http: Client<HttpConnector, Full<Bytes>>,
+        /// One valid request, framed for gRPC.
+        frame: Bytes,
     }
-    let n: u64 = std::str::from_utf8(digits).ok()?.parse().ok()?;
-    Some(match unit {
-        b'H' => Duration::from_secs(n * 3600),
-        b'M' => Duration::from_secs(n * 60),
-        b'S' => Duration::from_secs(n),
-        b'm' => Duration::from_millis(n),
-        b'u' => Duration::from_micros(n),
-        b'n' => Duration::from_nanos(n),
-        _ => return None,
-    })
-}
 
-fn grpc_timeout_value() -> impl Strategy<Value = Vec<u8>> {
-    prop_oneof![
-        4 => ("[0-9]{1,8}", prop::sample::select(vec!['H', 'M', 'S', 'm', 'u', 'n']))
-            .prop_map(|(digits, unit)| format!("{digits}{unit}").into_bytes()),
-        1 => prop::sample::select(vec!["0n", "99999999H", "00000000m", "1n", "10m", "100000000S"])
-            .prop_map(|s| s.as_bytes().to_vec()),
-        3 => "[-+ ]?[0-9]{0,10}[HMSmunhsx ]?".prop_map(String::into_bytes),
-        1 => "[ -~]{0,16}".prop_map(String::into_bytes),
-        1 => header_value_bytes(0..=16),
-    ]
-}
+    fn sidecar_fixture() -> &'static SidecarFixture {
+        static FIXTURE: LazyLock<SidecarFixture> = LazyLock::new(|| {
+            runtime().block_on(async {
+                let (emulator, sidecar) = common::start().await;
+                let mut connector = HttpConnector::new();
+                connector.set_nodelay(true);
+                // Plain HTTP/2, no gRPC library: nothing enforces or tidies the header.
+                let http = Client::builder(TokioExecutor::new())
+                    .http2_only(true)
+                    .build(connector);
+                let message = prost::Message::encode_to_vec(&common::request("prop-grpc-timeout"));
+                let mut frame = BytesMut::new();
+                frame.put_u8(0);
+                frame.put_u32(u32::try_from(message.len()).expect("small"));
+                frame.put_slice(&message);
+                SidecarFixture {
+                    _emulator: emulator,
+                    sidecar,
+                    http,
+                    frame: frame.freeze(),
+                }
+            })
+        });
+        &FIXTURE
+    }
 
-proptest! {
-    #![proptest_config(config(NET_CASES))]
+    /// Sends the valid request with this `grpc-timeout` and reads the status.
+    async fn call_with_timeout(
+        f: &SidecarFixture,
+        timeout: HeaderValue,
+    ) -> Result<tonic::Status, String> {
+        let request = hyper::Request::post(format!("http://{}{METHOD}", f.sidecar.addr))
+            .header("content-type", "application/grpc")
+            .header("te", "trailers")
+            .header("grpc-timeout", timeout)
+            .body(Full::new(f.frame.clone()))
+            .map_err(|e| format!("request: {e}"))?;
+        let response = f
+            .http
+            .request(request)
+            .await
+            .map_err(|e| format!("no response: {e}"))?;
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.map_err(|e| format!("body cut: {e}"))?;
+        tonic::Status::from_header_map(&parts.headers)
+            .or_else(|| body.trailers().and_then(tonic::Status::from_header_map))
+            .ok_or_else(|| "no grpc-status".to_owned())
+    }
 
-    /// Any `grpc-timeout` gets an answer with a gRPC status, never a dropped connection
-    /// or stream: OK, or DEADLINE_EXCEEDED with `ErrorInfo`; OK for a long deadline,
-    /// DEADLINE_EXCEEDED for one too short for any call to Antom.
-    #[test]
-    fn any_grpc_timeout_gets_a_status(value in grpc_timeout_value()) {
-        let f = sidecar_fixture();
-        let header = HeaderValue::from_bytes(&value).expect("a generated header value is valid");
-        let status = runtime()
-            .block_on(call_with_timeout(f, header))
-            .map_err(|e| fail(format!("grpc-timeout {:?}: {e}", String::from_utf8_lossy(&value))))?;
-        let code = status.code();
-        prop_assert!(matches!(code, Code::Ok | Code::DeadlineExceeded), "{status:?}");
-        if code != Code::Ok {
-            prop_assert!(status.get_details_error_info().is_some(), "ErrorInfo: {status:?}");
+    /// The timeout that the gRPC spec reads in `value`: 1 to 8 ASCII digits and a unit.
+    fn spec_timeout(value: &[u8]) -> Option<Duration> {
+        let (unit, digits) = value.split_last()?;
+        if digits.is_empty() || digits.len() > 8 || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
         }
-        match spec_timeout(&value) {
-            Some(t) if t >= Duration::from_secs(30) => prop_assert_eq!(code, Code::Ok),
-            // Shorter than any call to Antom (two RSA signatures and two checks) can be.
-            Some(t) if t <= Duration::from_micros(100) => {
-                prop_assert_eq!(code, Code::DeadlineExceeded);
+        let n: u64 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+        Some(match unit {
+            b'H' => Duration::from_secs(n * 3600),
+            b'M' => Duration::from_secs(n * 60),
+            b'S' => Duration::from_secs(n),
+            b'm' => Duration::from_millis(n),
+            b'u' => Duration::from_micros(n),
+            b'n' => Duration::from_nanos(n),
+            _ => return None,
+        })
+    }
+
+    fn grpc_timeout_value() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            4 => ("[0-9]{1,8}", prop::sample::select(vec!['H', 'M', 'S', 'm', 'u', 'n']))
+                .prop_map(|(digits, unit)| format!("{digits}{unit}").into_bytes()),
+            1 => prop::sample::select(vec!["0n", "99999999H", "00000000m", "1n", "10m", "100000000S"])
+                .prop_map(|s| s.as_bytes().to_vec()),
+            3 => "[-+ ]?[0-9]{0,10}[HMSmunhsx ]?".prop_map(String::into_bytes),
+            1 => "[ -~]{0,16}".prop_map(String::into_bytes),
+            1 => header_value_bytes(0..=16),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(config(NET_CASES))]
+
+        /// Any `grpc-timeout` gets an answer with a gRPC status, never a dropped connection
+        /// or stream: OK, or DEADLINE_EXCEEDED with `ErrorInfo`; OK for a long deadline,
+        /// DEADLINE_EXCEEDED for one too short for any call to Antom.
+        #[test]
+        fn any_grpc_timeout_gets_a_status(value in grpc_timeout_value()) {
+            let f = sidecar_fixture();
+            let header = HeaderValue::from_bytes(&value).expect("a generated header value is valid");
+            let status = runtime()
+                .block_on(call_with_timeout(f, header))
+                .map_err(|e| fail(format!("grpc-timeout {:?}: {e}", String::from_utf8_lossy(&value))))?;
+            let code = status.code();
+            prop_assert!(matches!(code, Code::Ok | Code::DeadlineExceeded), "{status:?}");
+            if code != Code::Ok {
+                prop_assert!(status.get_details_error_info().is_some(), "ErrorInfo: {status:?}");
             }
-            _ => {}
+            match spec_timeout(&value) {
+                Some(t) if t >= Duration::from_secs(30) => prop_assert_eq!(code, Code::Ok),
+                // Shorter than any call to Antom (two RSA signatures and two checks) can be.
+                Some(t) if t <= Duration::from_micros(100) => {
+                    prop_assert_eq!(code, Code::DeadlineExceeded);
+                }
+                _ => {}
+            }
         }
     }
 }

@@ -7,11 +7,9 @@
 
 mod common;
 
-use std::{collections::BTreeSet, ops::RangeInclusive, sync::LazyLock};
+use std::{collections::BTreeSet, ops::RangeInclusive};
 
-use antom_sidecar::{
-    antom::AntomClient, call::Call, emulator::EmulatorHandle, payment::PaymentResult, pb,
-};
+use antom_sidecar::{payment::PaymentResult, pb};
 use common::props::*;
 use proptest::{prelude::*, sample::Index};
 use serde_json::{Map, Value};
@@ -364,46 +362,56 @@ proptest! {
 // ---------------------------------------------------------------------------------------
 // Valid requests against the emulator.
 
-struct EmulatorFixture {
-    emulator: EmulatorHandle,
-    client: AntomClient,
-}
+/// Needs the emulator (the `emulator` feature).
+#[cfg(feature = "emulator")]
+mod against_the_emulator {
+    use std::sync::LazyLock;
 
-fn emulator_fixture() -> &'static EmulatorFixture {
-    static FIXTURE: LazyLock<EmulatorFixture> = LazyLock::new(|| {
-        runtime().block_on(async {
-            let emulator = common::start_emulator(common::emulator_config()).await;
-            let client =
-                AntomClient::new(common::settings(emulator.addr()).build()).expect("client");
-            EmulatorFixture { emulator, client }
-        })
-    });
-    &FIXTURE
-}
+    use antom_sidecar::{antom::AntomClient, call::Call, emulator::EmulatorHandle};
 
-proptest! {
-    #![proptest_config(config(NET_CASES))]
+    use super::*;
 
-    /// Whatever passes validation, the emulator (Antom's body rules: known fields only,
-    /// every value a string, the required ones present) accepts, and records as sent.
-    #[test]
-    fn every_valid_request_is_accepted_by_the_emulator(mut req in valid_request()) {
-        // `emu-...` asks the emulator for faults; same length, no directive.
-        if req.reference_transaction_id.starts_with("emu-") {
-            req.reference_transaction_id.replace_range(..1, "E");
+    struct EmulatorFixture {
+        emulator: EmulatorHandle,
+        client: AntomClient,
+    }
+
+    fn emulator_fixture() -> &'static EmulatorFixture {
+        static FIXTURE: LazyLock<EmulatorFixture> = LazyLock::new(|| {
+            runtime().block_on(async {
+                let emulator = common::start_emulator(common::emulator_config()).await;
+                let client =
+                    AntomClient::new(common::settings(emulator.addr()).build()).expect("client");
+                EmulatorFixture { emulator, client }
+            })
+        });
+        &FIXTURE
+    }
+
+    proptest! {
+        #![proptest_config(config(NET_CASES))]
+
+        /// Whatever passes validation, the emulator (Antom's body rules: known fields only,
+        /// every value a string, the required ones present) accepts, and records as sent.
+        #[test]
+        fn every_valid_request_is_accepted_by_the_emulator(mut req in valid_request()) {
+            // `emu-...` asks the emulator for faults; same length, no directive.
+            if req.reference_transaction_id.starts_with("emu-") {
+                req.reference_transaction_id.replace_range(..1, "E");
+            }
+            let payment = PaymentResult::try_from(req)
+                .map_err(|e| fail(format!("a valid request was refused: {e}")))?;
+            let sent: Value = serde_json::from_slice(&payment.to_wire())
+                .map_err(|e| fail(format!("the wire form is not JSON: {e}")))?;
+            let f = emulator_fixture();
+            let before = f.emulator.received().len();
+            let result = runtime()
+                .block_on(f.client.send_payment_result(&payment, &Call::detached()))
+                .map_err(|e| fail(format!("the emulator refused {sent}: {e}")))?;
+            prop_assert_eq!(result.result_code, "SUCCESS");
+            let received = f.emulator.received();
+            prop_assert_eq!(received.len(), before + 1);
+            prop_assert_eq!(&received[before]["body"], &sent);
         }
-        let payment = PaymentResult::try_from(req)
-            .map_err(|e| fail(format!("a valid request was refused: {e}")))?;
-        let sent: Value = serde_json::from_slice(&payment.to_wire())
-            .map_err(|e| fail(format!("the wire form is not JSON: {e}")))?;
-        let f = emulator_fixture();
-        let before = f.emulator.received().len();
-        let result = runtime()
-            .block_on(f.client.send_payment_result(&payment, &Call::detached()))
-            .map_err(|e| fail(format!("the emulator refused {sent}: {e}")))?;
-        prop_assert_eq!(result.result_code, "SUCCESS");
-        let received = f.emulator.received();
-        prop_assert_eq!(received.len(), before + 1);
-        prop_assert_eq!(&received[before]["body"], &sent);
     }
 }

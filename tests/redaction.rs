@@ -9,6 +9,8 @@
 //! lines are 64, RSA-2048 signatures 344). Controls show that the searched values are the
 //! ones that really travelled, and that the search finds them where they are.
 
+#![cfg(feature = "emulator")]
+
 mod common;
 
 use std::{

@@ -4,6 +4,8 @@
 //! emulator accepts the merchant's old and new keys and records which one signed each
 //! call, as Antom does while a merchant rotates.
 
+#![cfg(feature = "emulator")]
+
 mod common;
 
 use std::{
@@ -158,7 +160,7 @@ async fn a_swapped_secret_rotates_the_merchant_key_under_load_without_a_failed_c
 
     let new = secret(&keys().other.private_pem(), &antom, "2");
     publish_set(dir.path(), 2, &new);
-    let (_lines, reloaded) = line(serving.lines, "the new keys are in force").await;
+    let (_lines, reloaded) = line(serving.lines, "the new set is in force").await;
     let after_reload = emulator.received().len();
     requests(&emulator, after_reload as u64 + 40).await;
     stop.store(true, Ordering::Relaxed);
@@ -264,7 +266,7 @@ async fn a_bad_secret_keeps_the_keys_in_force_and_is_counted_without_failing_rea
     // Antom's key replaced by the merchant's own public key: the classic mistake.
     let own = vec![keys().pairs.merchant.public_pem()];
     publish_set(dir.path(), 2, &secret(&merchant, &own, "1"));
-    let (lines, refused) = line(serving.lines, "the new keys are refused").await;
+    let (lines, refused) = line(serving.lines, "the new set is refused").await;
     assert!(refused.contains("ANTOM_PUBLIC_KEY_FILE"), "{refused}");
     assert!(
         !refused.contains("BEGIN"),
@@ -290,7 +292,7 @@ async fn a_bad_secret_keeps_the_keys_in_force_and_is_counted_without_failing_rea
     // Then a good one: Antom's current and next keys, as during Antom's rotation.
     let both = vec![keys().pairs.antom.public_pem(), keys().other.public_pem()];
     publish_set(dir.path(), 3, &secret(&merchant, &both, "1"));
-    let (_lines, _) = line(lines, "the new keys are in force").await;
+    let (_lines, _) = line(lines, "the new set is in force").await;
     call("bad-secret-2").await;
     let (status, _, body) = http_get(&admin, "/readyz", None).await;
     assert_eq!((status, body.as_str()), (200, "ready\n"));

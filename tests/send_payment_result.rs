@@ -1,6 +1,8 @@
 //! SendPaymentResult end to end: gRPC client → sidecar → emulator (a real HTTP server
 //! that verifies signatures and body rules like Antom) → signed answer → gRPC status.
 
+#![cfg(feature = "emulator")]
+
 mod common;
 
 use std::time::Duration;
@@ -222,8 +224,9 @@ async fn http_failures_and_malformed_bodies_are_the_sidecars_own_errors() {
     );
     let err = sidecar.fail("emu-badsig-2").await;
     assert!(
-        err.message().contains("merchant's own public key"),
-        "hint at the usual mistake: {}",
+        err.message()
+            .contains("download Antom's current public key"),
+        "say what to do: {}",
         err.message()
     );
 }

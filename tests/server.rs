@@ -1,6 +1,8 @@
 //! The server around the service: health, reflection (v1 and v1alpha), Unix sockets and
 //! draining in-flight calls on shutdown.
 
+#![cfg(feature = "emulator")]
+
 mod common;
 
 use std::time::Duration;

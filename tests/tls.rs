@@ -1,6 +1,8 @@
 //! HTTPS to Antom: the emulator serves TLS with a generated CA; the sidecar trusts it
 //! only through `ANTOM_CA_FILE` (here, `extra_roots_pem`), never by switching checks off.
 
+#![cfg(feature = "emulator")]
+
 mod common;
 
 use antom_sidecar::{

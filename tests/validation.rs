@@ -1,6 +1,8 @@
 //! Bad input gets INVALID_ARGUMENT with a google.rpc.BadRequest naming every bad field
 //! by its proto path, and nothing reaches Antom.
 
+#![cfg(feature = "emulator")]
+
 mod common;
 
 use antom_sidecar::pb;

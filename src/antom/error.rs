@@ -39,8 +39,9 @@ pub enum AntomError {
     /// A signature that does not verify.
     #[error(
         "Antom's response signature is invalid: {reason}; the outcome of the call is unknown. \
-         If every response fails this way, ANTOM_PUBLIC_KEY is probably not Antom's public key \
-         (a common mistake is to configure the merchant's own public key)"
+         If every response fails this way, ANTOM_PUBLIC_KEY(_FILE) does not hold the key Antom \
+         signs with: download Antom's current public key from the Antom Dashboard (while Antom \
+         rotates its key, keep the old and the new one in the file)"
     )]
     BadSignature {
         /// Which check failed: the header's form, or the signature itself.

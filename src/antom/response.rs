@@ -159,7 +159,7 @@ pub fn interpret(
                 .any(|k| k.verify(&content, &parsed.signature))
             {
                 return Err(AntomError::BadSignature {
-                    reason: "the signature does not verify with ANTOM_PUBLIC_KEY",
+                    reason: "the signature does not verify with any key in ANTOM_PUBLIC_KEY(_FILE)",
                 });
             }
             true

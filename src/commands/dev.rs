@@ -10,8 +10,9 @@ use crate::{
     admin::DEFAULT_ADMIN_LISTEN,
     antom::{AntomClient, DEFAULT_MAX_CONCURRENT_CALLS},
     config::{AdminListen, DEFAULT_LISTEN, ListenAddr},
-    emulator::{Emulator, KeyPairs},
+    emulator::Emulator,
     grpc,
+    keys::KeyPairs,
     server::{Limits, Listener, default_max_connections, raise_fd_limit},
 };
 

@@ -24,8 +24,9 @@ pub const DASHBOARD_KEY_FILE: &str = "merchant_public_key.txt";
 
 const FILES: [&str; 3] = [PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, DASHBOARD_KEY_FILE];
 
-/// The Secret that `k8s/deployment.yaml` mounts (it holds the client ID too).
+/// The Secret that `k8s/sidecar/deployment.yaml` mounts, and its namespace.
 const SECRET_NAME: &str = "antom-credentials";
+const NAMESPACE: &str = "payments";
 
 /// `keygen` flags.
 #[derive(Debug, clap::Args)]
@@ -149,13 +150,14 @@ fn next_steps(dir: &Path, fingerprint: &str) -> String {
          1. In the Antom Dashboard, Developer > Key configuration (test and live mode each\n   \
          have their own keys), upload your own public key: paste the line in\n   \
          {dashboard}\n   \
-         and note the key version; set ANTOM_KEY_VERSION to it unless it is 1.\n\
+         and note the key version it shows.\n\
          2. On the same page, copy Antom's public key into antom_public_key.pem.\n\
-         3. Create the Secret that k8s/deployment.yaml mounts:\n   \
-         kubectl create secret generic {SECRET_NAME} \\\n     \
-         --from-literal=client-id=<your client ID> \\\n     \
+         3. Create the Secret that k8s/sidecar/deployment.yaml mounts (the client ID goes\n   \
+         in its ConfigMap; the key version here, so that it rotates with the key):\n   \
+         kubectl -n {NAMESPACE} create secret generic {SECRET_NAME} \\\n     \
          --from-file={PRIVATE_KEY_FILE}={private} \\\n     \
-         --from-file=antom_public_key.pem=antom_public_key.pem\n   \
+         --from-file=antom_public_key.pem=antom_public_key.pem \\\n     \
+         --from-literal=key_version=<the key version>\n   \
          (to replace an existing Secret, add `--dry-run=client -o yaml | kubectl apply -f -`)\n\
          4. Once the Secret exists, delete the local copy of the private key:\n   \
          rm {private}\n",

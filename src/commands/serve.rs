@@ -4,7 +4,7 @@ use std::future::Future;
 
 use tracing::info;
 
-use super::{CommandError, Sidecar, bind_admin};
+use super::{CommandError, Files, Sidecar, bind_admin};
 use crate::{
     admin::DEFAULT_ADMIN_LISTEN,
     antom::{
@@ -76,7 +76,16 @@ pub struct Args {
     /// File holding the keyVersion, so that it rotates with the key file.
     #[arg(long, env = "ANTOM_KEY_VERSION_FILE")]
     pub key_version_file: Option<String>,
-    /// How often the key files (*_FILE) are read for a rotation; off: never.
+    /// PEM certificate chain for TLS on the gRPC listener (plaintext without it).
+    #[arg(long, env = "SIDECAR_TLS_CERT_FILE")]
+    pub tls_cert_file: Option<String>,
+    /// PEM private key of that certificate.
+    #[arg(long, env = "SIDECAR_TLS_KEY_FILE")]
+    pub tls_key_file: Option<String>,
+    /// PEM CA certificates that clients must present a certificate from (mTLS).
+    #[arg(long, env = "SIDECAR_TLS_CLIENT_CA_FILE")]
+    pub tls_client_ca_file: Option<String>,
+    /// How often the key and TLS files (*_FILE) are read for a rotation; off: never.
     #[arg(long, env = "SIDECAR_KEY_RELOAD_INTERVAL", default_value = "1s")]
     pub key_reload_interval: String,
     /// API key (Authorization: Bearer) instead of RSA request signing.
@@ -135,21 +144,22 @@ pub async fn run(args: Args, shutdown: impl Future<Output = ()>) -> Result<(), C
     let config = Config::from_args(args, fd_limit)?;
     let endpoint = config.settings.endpoint().to_string();
     let client = AntomClient::new(config.settings)?;
-    let keys: Vec<String> = (client.key_fingerprints().into_iter())
-        .map(|(role, fingerprint)| format!("{role}:{fingerprint}"))
-        .collect();
-    let keys = keys.join(" ");
+    let keys = client.keys_line();
     let listener = Listener::bind(&config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let listen = listener.local_addr()?;
     let admin = bind_admin(config.admin.as_ref()).await?;
-    let sidecar = Sidecar::start(client, listener, admin).await.watch_keys(
-        config.keys,
-        config.key_files,
-        config.key_reload_interval,
-    );
+    let tls = config.tls.is_some();
+    let sidecar = Sidecar::start(client, listener, admin)
+        .await
+        .with_files(Files {
+            keys: config.keys,
+            key_files: config.key_files,
+            tls: config.tls,
+            interval: config.key_reload_interval,
+        });
     let limits = config.options.limits;
-    info!(%listen, admin = %sidecar.admin_addr(), %endpoint, %keys, crypto = signing::BACKEND, fd_limit, max_connections = limits.max_connections, "antom-sidecar serving");
+    info!(%listen, admin = %sidecar.admin_addr(), %endpoint, %keys, tls, crypto = signing::BACKEND, fd_limit, max_connections = limits.max_connections, "antom-sidecar serving");
     sidecar.run(config.options, shutdown).await
 }

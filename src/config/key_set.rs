@@ -5,8 +5,6 @@
 
 use std::path::Path;
 
-use zeroize::Zeroizing;
-
 use super::{Problems, Source, read, secret_file};
 use crate::{
     antom::Auth,
@@ -46,14 +44,7 @@ pub struct KeySet {
     pub auth: Auth,
     /// Antom's public keys (none in API-key mode without one).
     pub antom_public_keys: Vec<VerifyingKey>,
-    /// What the files held just before they were read: a later change is a rotation.
-    pub files: FileDigests,
 }
-
-/// What the key files hold, one SHA-256 per file (`None`: unreadable): enough to tell
-/// that they changed, without keeping key bytes around.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FileDigests(Vec<Option<[u8; 32]>>);
 
 impl KeySources {
     pub(super) fn new(auth: AuthSource, antom: Option<KeySource>) -> Self {
@@ -71,7 +62,6 @@ impl KeySources {
 
     /// Reads and checks every key, reporting every problem at once.
     pub fn load(&self) -> Result<KeySet, Vec<String>> {
-        let files = self.digests();
         let mut p = Problems::default();
         let auth = match &self.auth {
             AuthSource::Signature { private, version } => {
@@ -92,8 +82,21 @@ impl KeySources {
         if let (Some(Auth::Signature { key, .. }), Some(antom), Some(source)) =
             (&auth, &antom, &self.antom)
         {
-            for antom in antom {
-                p.check(keys::check_not_own_key(key, antom, source.name()));
+            let count = antom.len();
+            for (i, antom) in antom.iter().enumerate() {
+                p.check(keys::check_not_own_key(key, antom, source.name()).map_err(
+                    |e| match count {
+                        1 => e,
+                        _ => keys::KeyError {
+                            setting: e.setting,
+                            problem: keys::KeyProblem::OneOf {
+                                index: i + 1,
+                                count,
+                                problem: Box::new(e.problem),
+                            },
+                        },
+                    },
+                ));
             }
         }
         if let (Some(Auth::ApiKey(key)), Some(sandbox)) = (&auth, self.api_key_sandbox)
@@ -112,7 +115,6 @@ impl KeySources {
             (Some(auth), Some(antom_public_keys)) if p.0.is_empty() => Ok(KeySet {
                 auth,
                 antom_public_keys,
-                files,
             }),
             _ => Err(p.0),
         }
@@ -157,22 +159,6 @@ impl KeySources {
             None => name.to_owned(),
         }
     }
-
-    /// What the key files hold now. Each path is opened anew, so that a Kubernetes
-    /// Secret's `..data` symlink, swapped in one step, is followed to its new target.
-    pub fn digests(&self) -> FileDigests {
-        let digest = |path: &Path| {
-            let bytes = Zeroizing::new(std::fs::read(path).ok()?);
-            let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &bytes);
-            digest.as_ref().try_into().ok()
-        };
-        FileDigests(
-            self.files()
-                .into_iter()
-                .map(|(_, path)| digest(path))
-                .collect(),
-        )
-    }
 }
 
 fn origin<T>(source: &Source<T>) -> (&'static str, Option<&Path>) {
@@ -208,7 +194,10 @@ fn key_version(source: &Source<String>) -> Result<String, String> {
         Source::Inline(name, version) => (*name, version.trim().to_owned()),
         Source::File(name, path) => (*name, text(name, path)?.trim().to_owned()),
     };
-    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if version.is_empty() {
+        return Err(format!("{name} is empty: give the key version, e.g. 1"));
+    }
+    if !version.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(format!("{name} must be letters and digits, e.g. 1"));
     }
     Ok(version)

@@ -9,7 +9,7 @@ use tracing::warn;
 /// Warns, naming `setting` and the file, when `path` is readable beyond the process.
 pub(super) fn warn_if_exposed(setting: &str, path: &Path) {
     // Unreadable files are reported where they are read.
-    let Ok(meta) = std::fs::metadata(path) else {
+    let Some(meta) = std::fs::metadata(path).ok().filter(|m| m.is_file()) else {
         return;
     };
     let mut own = rustix::process::getgroups().unwrap_or_default();

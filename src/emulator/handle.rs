@@ -1,35 +1,14 @@
-//! The emulator running in the background of a test, a benchmark or `dev` mode, and the
-//! key pairs that tie it to a client.
+//! The emulator running in the background of a test, a benchmark or `dev` mode, and its
+//! half of the key pairs that tie it to a client.
 
 use std::{net::SocketAddr, ops::Deref};
 
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 use super::{Emulator, EmulatorConfig};
-use crate::{
-    antom::{Auth, Endpoint, Settings, SettingsBuilder},
-    keys::GeneratedKeyPair,
-    server::Listener,
-};
-
-/// A merchant key pair and an Antom key pair made on the spot: the emulator holds the
-/// merchant's public half and Antom's private half, the client the other two.
-pub struct KeyPairs {
-    /// The merchant's pair: the client signs, the emulator verifies.
-    pub merchant: GeneratedKeyPair,
-    /// Antom's pair: the emulator signs, the client verifies.
-    pub antom: GeneratedKeyPair,
-}
+use crate::{antom::Endpoint, keys::KeyPairs, server::Listener};
 
 impl KeyPairs {
-    /// Two fresh RSA-2048 pairs.
-    pub fn generate() -> Self {
-        Self {
-            merchant: GeneratedKeyPair::generate(),
-            antom: GeneratedKeyPair::generate(),
-        }
-    }
-
     /// The emulator's half: signed requests only, no API key.
     pub fn emulator_config(&self) -> EmulatorConfig {
         EmulatorConfig {
@@ -37,20 +16,6 @@ impl KeyPairs {
             antom_private_key: self.antom.signing_key(),
             api_key: None,
         }
-    }
-
-    /// The client's half: settings that sign as the merchant and call `endpoint`.
-    pub fn client_settings(
-        &self,
-        endpoint: Endpoint,
-        client_id: impl Into<String>,
-    ) -> SettingsBuilder {
-        Settings::builder(
-            endpoint,
-            client_id,
-            Auth::signature(self.merchant.signing_key()),
-            vec![self.antom.verifying_key()],
-        )
     }
 }
 

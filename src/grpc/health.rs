@@ -2,7 +2,10 @@
 //! the admin listener's `/readyz`, which asks the same health service, so the two agree
 //! at all times.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Mutex, PoisonError},
+};
 
 use tonic::Request;
 use tonic_health::{
@@ -25,9 +28,10 @@ pub struct Health {
     reporter: HealthReporter,
     /// Why the service is not serving, for `/readyz`'s one line.
     why_not: Arc<Mutex<&'static str>>,
-    /// Why the last key reload failed, while the keys in force serve on: said by
-    /// `/readyz` without making it fail (one bad Secret must not take every pod out).
-    key_warning: Arc<Mutex<Option<String>>>,
+    /// Why the last reload of the keys or TLS failed, while those in force serve on:
+    /// said by `/readyz` without making it fail (one bad Secret must not take every pod
+    /// out).
+    reload_warnings: Arc<Mutex<BTreeMap<&'static str, String>>>,
 }
 
 impl Default for Health {
@@ -37,7 +41,7 @@ impl Default for Health {
         Self {
             reporter,
             why_not: Arc::new(Mutex::new("starting: the gRPC server is not serving yet")),
-            key_warning: Arc::default(),
+            reload_warnings: Arc::default(),
         }
     }
 }
@@ -68,12 +72,14 @@ impl Health {
         }
     }
 
-    /// Records why the last key reload failed (`None`: the keys on file are in force).
-    pub fn set_key_warning(&self, warning: Option<String>) {
-        *self
-            .key_warning
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = warning;
+    /// Records why the last reload of `what` failed (`None`: what is on file is in
+    /// force).
+    pub fn set_reload_warning(&self, what: &'static str, warning: Option<String>) {
+        let mut warnings = (self.reload_warnings.lock()).unwrap_or_else(PoisonError::into_inner);
+        match warning {
+            Some(warning) => warnings.insert(what, warning),
+            None => warnings.remove(what),
+        };
     }
 
     /// `Ok` if `grpc.health.v1` says `RiskService` is SERVING, with a warning about the
@@ -88,11 +94,12 @@ impl Health {
             .await
             .is_ok_and(|r| r.get_ref().status() == health_check_response::ServingStatus::Serving);
         match serving {
-            true => Ok(self
-                .key_warning
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .clone()),
+            true => {
+                let warnings =
+                    (self.reload_warnings.lock()).unwrap_or_else(PoisonError::into_inner);
+                let warnings: Vec<&str> = warnings.values().map(String::as_str).collect();
+                Ok((!warnings.is_empty()).then(|| warnings.join("; ")))
+            }
             false => Err(*self.why_not.lock().unwrap_or_else(PoisonError::into_inner)),
         }
     }

@@ -1,11 +1,18 @@
 //! Test harness: a real emulator and a real sidecar, each on `127.0.0.1:0`, and a real
-//! tonic client. No sleeps: listeners are bound before anything connects.
+//! tonic client. No sleeps: listeners are bound before anything connects. The emulator's
+//! part (`emulator.rs`) needs the `emulator` feature; the rest serves the tests that run
+//! without it too.
 
 #![allow(dead_code)]
 
+#[cfg(feature = "emulator")]
+mod emulator;
 mod process;
 pub mod props;
 
+#[cfg(feature = "emulator")]
+#[allow(unused_imports)]
+pub use emulator::*;
 #[allow(unused_imports)]
 pub use process::*;
 
@@ -13,11 +20,9 @@ use std::{net::SocketAddr, sync::Arc, sync::OnceLock, time::Duration};
 
 use antom_sidecar::{
     antom::{AntomClient, Endpoint, RetryPolicy, SettingsBuilder},
-    emulator::{Emulator, EmulatorConfig, EmulatorHandle, KeyPairs},
     grpc,
-    keys::GeneratedKeyPair,
+    keys::{GeneratedKeyPair, KeyPairs},
     pb::{self, risk_service_client::RiskServiceClient},
-    secret::Secret,
     server::{Drained, Listener},
 };
 use tokio::{net::TcpListener, sync::oneshot};
@@ -41,25 +46,10 @@ pub fn keys() -> &'static TestKeys {
 
 pub const CLIENT_ID: &str = "SANDBOX_TEST_CLIENT";
 
-/// An emulator on `127.0.0.1:0`, stopped when the handle drops.
-pub async fn start_emulator(config: EmulatorConfig) -> EmulatorHandle {
-    Emulator::new(config)
-        .spawn(([127, 0, 0, 1], 0).into())
-        .await
-        .expect("start the emulator")
-}
-
-/// The emulator as Antom would be for our merchant, accepting an API key too.
-pub fn emulator_config() -> EmulatorConfig {
-    EmulatorConfig {
-        api_key: Some(Secret::new("isak_TEST_emulator")),
-        ..keys().pairs.emulator_config()
-    }
-}
-
-/// Sidecar settings pointed at `http://{emulator}`, signing with the merchant key.
-pub fn settings(emulator: SocketAddr) -> SettingsBuilder {
-    let endpoint = Endpoint::base_url(&format!("http://{emulator}"), false).expect("endpoint");
+/// Sidecar settings pointed at `http://{antom}` (an emulator's address, say), signing
+/// with the merchant key.
+pub fn settings(antom: SocketAddr) -> SettingsBuilder {
+    let endpoint = Endpoint::base_url(&format!("http://{antom}"), false).expect("endpoint");
     keys()
         .pairs
         .client_settings(endpoint, CLIENT_ID)
@@ -168,52 +158,11 @@ impl RunningSidecar {
     }
 }
 
-/// Starts a call in the background and returns once the emulator has it in hand (no
-/// guessed sleep), e.g. to shut the sidecar down while it is in flight.
-pub async fn in_flight(
-    sidecar: &RunningSidecar,
-    emulator: &EmulatorHandle,
-    id: &str,
-) -> tokio::task::JoinHandle<Result<tonic::Response<pb::SendPaymentResultResponse>, tonic::Status>>
-{
-    in_flight_on(sidecar.client.clone(), emulator, id).await
-}
-
-/// Like [`in_flight`], on a client of one's own (another connection, say).
-pub async fn in_flight_on(
-    mut client: RiskServiceClient<Channel>,
-    emulator: &EmulatorHandle,
-    id: &str,
-) -> tokio::task::JoinHandle<Result<tonic::Response<pb::SendPaymentResultResponse>, tonic::Status>>
-{
-    let req = request(id);
-    let seen = emulator.watch_requests().borrow().total;
-    let call = tokio::spawn(async move { client.send_payment_result(req).await });
-    emulator
-        .watch_requests()
-        .wait_for(|log| log.total > seen)
-        .await
-        .expect("emulator alive");
-    call
-}
-
 /// `ErrorInfo`'s domain and reason.
 pub fn error_info(status: &tonic::Status) -> (String, String) {
     use tonic_types::StatusExt;
     let info = status.get_details_error_info().expect("ErrorInfo");
     (info.domain, info.reason)
-}
-
-/// Emulator plus sidecar with default settings.
-pub async fn start() -> (EmulatorHandle, RunningSidecar) {
-    start_with(grace(Duration::from_secs(5))).await
-}
-
-/// Emulator plus sidecar with `options`.
-pub async fn start_with(options: grpc::Options) -> (EmulatorHandle, RunningSidecar) {
-    let emulator = start_emulator(emulator_config()).await;
-    let sidecar = start_sidecar_with(settings(emulator.addr()), options).await;
-    (emulator, sidecar)
 }
 
 /// A minimal valid request.
