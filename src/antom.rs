@@ -14,7 +14,7 @@ use bytes::Bytes;
 use key_cell::{KeyCell, Keys, RequestAuth};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use tokio::{sync::Semaphore, time::Instant};
-use tracing::warn;
+use tracing::{debug, warn};
 
 pub use endpoint::{
     Endpoint, EndpointError, PAYMENT_RESULT_PATH, Region, SANDBOX_PAYMENT_RESULT_PATH,
@@ -201,7 +201,16 @@ impl AntomClient {
             if let AntomError::Unreachable { attempts, .. } = &mut failure {
                 *attempts = attempt;
             }
+            // One line per failed attempt, with the transport's whole story if any.
+            let trace_id = call.trace.trace_id_hex();
+            let detail = match &failure {
+                AntomError::Unreachable { detail, .. } => detail.as_str(),
+                _ => "",
+            };
             if !is_retryable(&failure) || attempt >= retry.max_attempts {
+                if !detail.is_empty() {
+                    warn!(%trace_id, attempt, error = %detail, "Antom call failed: {failure}");
+                }
                 return Err(failure);
             }
             let delay = retry.delay(attempt);
@@ -209,8 +218,7 @@ impl AntomClient {
                 // The deadline cuts the retries short: that is a deadline hit.
                 return Err(timeout(attempt, Some(&failure)));
             }
-            let trace_id = call.trace.trace_id_hex();
-            warn!(%trace_id, attempt, delay_ms = delay.as_millis() as u64, cause = %failure, "retrying Antom call");
+            warn!(%trace_id, attempt, delay_ms = delay.as_millis() as u64, cause = %failure, error = %detail, "retrying Antom call");
             tokio::time::sleep(delay).await;
             previous = Some(failure);
         }
@@ -306,11 +314,13 @@ impl AntomClient {
         trace: &TraceContext,
     ) -> Result<AntomResult, AntomError> {
         let transport = |e: reqwest::Error| {
+            let detail = error_chain(&e);
             let trace_id = trace.trace_id_hex();
-            warn!(%trace_id, error = %error_chain(&e), "Antom request failed");
+            debug!(%trace_id, error = %detail, "Antom request failed");
             AntomError::Unreachable {
                 attempts: 1,
                 cause: transport_cause(&e),
+                detail,
             }
         };
         let mut response = request.send().await.map_err(transport)?;
@@ -388,9 +398,9 @@ fn transport_cause(e: &reqwest::Error) -> &'static str {
     }
 }
 
-/// An error and its sources on one line: reqwest's top-level message alone ("error
-/// sending request") says nothing useful.
-fn error_chain(e: &dyn std::error::Error) -> String {
+/// An error and its sources on one line: a top-level message alone (reqwest's "error
+/// sending request", tonic's "transport error") says nothing useful.
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {

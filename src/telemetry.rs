@@ -28,7 +28,15 @@ pub const ACCESS_LOG: &str = "antom_sidecar::access";
 
 /// Installs the global subscriber; later calls are ignored.
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // rustls's certificate verifier logs an ERROR for each refused certificate, which the
+    // sidecar's own line for the attempt already carries: off unless asked for.
+    let rust_log = std::env::var("RUST_LOG").unwrap_or_default();
+    if !rust_log.contains("rustls_platform_verifier")
+        && let Ok(quiet) = "rustls_platform_verifier=off".parse()
+    {
+        filter = filter.add_directive(quiet);
+    }
     let ansi = std::io::stderr().is_terminal();
     let builder = fmt()
         .with_env_filter(filter)

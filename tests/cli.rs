@@ -225,6 +225,37 @@ async fn the_sandbox_path_is_chosen_as_antoms_sdks_choose_it_unless_set() {
 }
 
 #[tokio::test]
+async fn localhost_is_a_listen_address_and_the_probe_finds_it_there() {
+    let pem = keys().pairs.merchant.private_pem();
+    let antom = keys().pairs.antom.public_pem();
+    let started = start_serve(&[
+        ("ANTOM_CLIENT_ID", "SANDBOX_LOCALHOST"),
+        ("ANTOM_ENDPOINT", "http://127.0.0.1:9"),
+        ("ANTOM_MERCHANT_PRIVATE_KEY", pem.as_str()),
+        ("ANTOM_PUBLIC_KEY", antom.as_str()),
+        ("SIDECAR_LISTEN", "localhost:0"),
+    ])
+    .expect("serving on localhost:0");
+    let addr = started.addr();
+    let port = addr
+        .strip_prefix("127.0.0.1:")
+        .expect("loopback's IPv4 address");
+    let probe = sidecar(&["probe", "--addr", &format!("localhost:{port}")], &[])
+        .output()
+        .expect("probe");
+    assert!(probe.status.success(), "{}", stderr(&probe));
+    let refused = sidecar(&["probe", "--addr", "localhost:http"], &[])
+        .output()
+        .expect("probe");
+    assert!(
+        stderr(&refused).contains("the port must be a number"),
+        "{}",
+        stderr(&refused)
+    );
+    terminate(started.running).await;
+}
+
+#[tokio::test]
 async fn a_private_key_file_others_can_read_gives_a_warning() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().expect("tempdir");

@@ -15,6 +15,8 @@ pub enum AntomError {
         attempts: u32,
         /// What went wrong, in general terms (details are logged).
         cause: &'static str,
+        /// The transport's whole error chain, for the log only.
+        detail: String,
     },
     /// The caller's deadline, or every attempt's timeout, passed.
     #[error("no answer from Antom in time ({attempts} attempt(s)){}", last.as_deref().map(|l| format!("; the last attempt: {l}")).unwrap_or_default())]

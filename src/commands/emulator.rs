@@ -59,13 +59,17 @@ pub async fn run(args: Args, shutdown: impl Future<Output = ()>) -> Result<(), C
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let addr = listener.local_addr()?;
     info!(%addr, keys_dir = %dir, created = keys.created, tls = args.tls, "Antom emulator listening");
+    // This very binary (`cargo run` leaves none on PATH), on ports apart from `dev`'s.
+    let exe = std::env::current_exe()
+        .map_or_else(|_| "antom-sidecar".into(), |p| p.display().to_string());
     // Not `println!`: a closed stdout must not take the emulator down.
     let _ = writeln!(
         std::io::stdout(),
         "Antom emulator on {scheme}://{addr}\n\nPoint a sidecar at it:\n  \
          ANTOM_ENDPOINT={scheme}://{addr}{ca_env} ANTOM_CLIENT_ID=SANDBOX_EMULATOR \\\n  \
          ANTOM_MERCHANT_PRIVATE_KEY_FILE={dir}/merchant_private_key.pem ANTOM_PUBLIC_KEY_FILE={dir}/antom_public_key.pem \\\n  \
-         antom-sidecar serve\n"
+         SIDECAR_LISTEN=127.0.0.1:50052 SIDECAR_ADMIN_LISTEN=127.0.0.1:9465 \\\n  \
+         {exe} serve\n"
     );
     emulator.run(Listener::Tcp(listener), shutdown).await;
     Ok(())

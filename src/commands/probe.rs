@@ -9,7 +9,10 @@ use tonic_health::pb::{
     HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
 };
 
-use crate::config::{DEFAULT_LISTEN, ListenAddr, parse_duration};
+use crate::{
+    antom::error_chain,
+    config::{DEFAULT_LISTEN, ListenAddr, parse_duration},
+};
 
 /// `probe` flags.
 #[derive(Debug, clap::Args)]
@@ -29,17 +32,26 @@ pub struct Args {
 #[derive(Debug, thiserror::Error)]
 pub enum ProbeError {
     /// No connection to the address probed.
-    #[error("cannot connect to {0}: {1}")]
-    Connect(ListenAddr, tonic::transport::Error),
-    /// The health call failed.
-    #[error("health check failed: {0}")]
-    Check(#[from] tonic::Status),
+    #[error(
+        "cannot connect to {0}: {1} (is the sidecar running, and listening there? \
+         --addr or SIDECAR_LISTEN names the address)"
+    )]
+    Connect(ListenAddr, String),
+    /// The server does not know the service asked about.
+    #[error(
+        "the sidecar at {0} knows no service {1:?}: ask about antom.risk.v1.RiskService, \
+         or \"\" for the server as a whole"
+    )]
+    UnknownService(ListenAddr, String),
+    /// The health call failed otherwise.
+    #[error("the health check failed with {code:?}: {message}", code = .0.code(), message = .0.message())]
+    Check(tonic::Status),
     /// The service asked about answered, but not SERVING.
-    #[error("{0:?} is {1:?}")]
+    #[error("{0:?} is {1:?}: the sidecar is starting or draining (its log says which)")]
     NotServing(String, ServingStatus),
     /// No answer in time.
-    #[error("no answer within {0:?}")]
-    Timeout(Duration),
+    #[error("no answer from {0} within {1:?} (--timeout)")]
+    Timeout(ListenAddr, Duration),
 }
 
 /// Checks health once.
@@ -47,15 +59,20 @@ pub async fn run(args: Args) -> Result<(), ProbeError> {
     let check = async {
         let channel = connect(&args.addr)
             .await
-            .map_err(|e| ProbeError::Connect(args.addr.clone(), e))?;
+            .map_err(|e| ProbeError::Connect(args.addr.clone(), error_chain(&e)))?;
         let request = HealthCheckRequest {
             service: args.service.clone(),
         };
-        let status = HealthClient::new(channel)
-            .check(request)
-            .await?
-            .into_inner()
-            .status();
+        let status = match HealthClient::new(channel).check(request).await {
+            Ok(response) => response.into_inner().status(),
+            Err(e) if e.code() == tonic::Code::NotFound => {
+                return Err(ProbeError::UnknownService(
+                    args.addr.clone(),
+                    args.service.clone(),
+                ));
+            }
+            Err(e) => return Err(ProbeError::Check(e)),
+        };
         match status {
             ServingStatus::Serving => Ok(()),
             status => Err(ProbeError::NotServing(args.service.clone(), status)),
@@ -63,7 +80,7 @@ pub async fn run(args: Args) -> Result<(), ProbeError> {
     };
     tokio::time::timeout(args.timeout, check)
         .await
-        .unwrap_or(Err(ProbeError::Timeout(args.timeout)))
+        .unwrap_or(Err(ProbeError::Timeout(args.addr.clone(), args.timeout)))
 }
 
 /// A gRPC channel to a sidecar at `addr`, over TCP or a Unix socket.

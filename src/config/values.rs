@@ -2,7 +2,7 @@
 
 use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 
-/// `host:port` or `unix:/path`.
+/// `IP:PORT`, `localhost:PORT` or `unix:/path`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ListenAddr {
     /// A TCP address.
@@ -18,9 +18,18 @@ impl FromStr for ListenAddr {
         match s.strip_prefix("unix:") {
             Some(path) if !path.is_empty() => Ok(Self::Unix(path.into())),
             Some(_) => Err("unix: needs a path, e.g. unix:/run/antom/sidecar.sock".into()),
-            None => s.parse().map(Self::Tcp).map_err(|_| {
-                format!("{s:?} is neither host:port (e.g. 127.0.0.1:50051) nor unix:/path")
-            }),
+            // `localhost` is loopback's IPv4 address: what grpc clients dial first.
+            None => match s.strip_prefix("localhost:").map(str::parse::<u16>) {
+                Some(Ok(port)) => Ok(Self::Tcp(SocketAddr::from(([127, 0, 0, 1], port)))),
+                Some(Err(_)) => Err(format!("{s:?}: the port must be a number from 0 to 65535")),
+                None => s.parse().map(Self::Tcp).map_err(|_| {
+                    format!(
+                        "{s:?} is not an address to listen on: give IP:PORT (127.0.0.1:50051, \
+                         [::1]:50051, 0.0.0.0:50051 for every interface), localhost:PORT, or \
+                         unix:/path"
+                    )
+                }),
+            },
         }
     }
 }

@@ -33,13 +33,16 @@ pub fn read_lines(stream: impl std::io::Read + Send + 'static) -> mpsc::Receiver
     rx
 }
 
-/// The next line containing `marker`; the process must print it within 30 s.
+/// The next line containing `marker`; the process must print it within 30 s, however
+/// many other lines it prints meanwhile.
 pub fn wait_for(lines: &mpsc::Receiver<String>, marker: &str) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
     loop {
-        match lines.recv_timeout(Duration::from_secs(30)) {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match lines.recv_timeout(left) {
             Ok(line) if line.contains(marker) => return line,
             Ok(_) => {}
-            Err(e) => panic!("no line with {marker:?}: {e}"),
+            Err(e) => panic!("no line with {marker:?} within 30 s: {e}"),
         }
     }
 }

@@ -1,0 +1,202 @@
+// Calls antom-sidecar's RiskService/SendPaymentResult with @grpc/grpc-js: two
+// notifications, then three failures whose google.rpc details it reads (errorDetails.js).
+//
+// Usage: node client.js [ADDR]   (else $ANTOM_SIDECAR_ADDR, else 127.0.0.1:50051)
+'use strict';
+
+const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
+const grpc = require('@grpc/grpc-js');
+const protoLoader = require('@grpc/proto-loader');
+const { errorDetails } = require('./errorDetails');
+
+const DEADLINE_MS = 5000; // per attempt
+const MAX_ATTEMPTS = 3;
+const LANG = 'node';
+
+// Stubs from the repository's proto/ at run time: no code generation step. Fields are
+// camelCase in JavaScript (referenceTransactionId); enums are their names as strings.
+const definition = protoLoader.loadSync('antom/risk/v1/risk_service.proto', {
+  includeDirs: [path.join(__dirname, '..', '..', 'proto')],
+  enums: String,
+  defaults: true,
+});
+const { RiskService } = grpc.loadPackageDefinition(definition).antom.risk.v1;
+
+/** One unary call, as a promise. */
+function sendPaymentResult(client, request) {
+  return new Promise((resolve, reject) => {
+    client.sendPaymentResult(request, { deadline: Date.now() + DEADLINE_MS }, (err, response) =>
+      err ? reject(err) : resolve(response),
+    );
+  });
+}
+
+/**
+ * Calls again on UNAVAILABLE or RESOURCE_EXHAUSTED when the sidecar says another attempt
+ * may help (RetryInfo), after the delay it asks for; at most MAX_ATTEMPTS calls. Resending
+ * is safe: Antom keys the notification by its reference_transaction_id.
+ */
+async function sendWithRetry(client, request, onRetry = () => {}) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { response: await sendPaymentResult(client, request), attempts: attempt };
+    } catch (err) {
+      const delayMs = retryDelayMs(err, attempt);
+      if (delayMs === undefined || attempt >= MAX_ATTEMPTS) throw err;
+      onRetry({ attempt, err, delayMs });
+      await sleep(delayMs);
+    }
+  }
+}
+
+function retryDelayMs(err, attempt) {
+  if (err.code !== grpc.status.UNAVAILABLE && err.code !== grpc.status.RESOURCE_EXHAUSTED) {
+    return undefined;
+  }
+  const details = errorDetails(err);
+  if (details.retryDelayMs !== undefined) return details.retryDelayMs;
+  // No details at all: the sidecar did not answer (not up yet, restarting). Back off.
+  if (err.code === grpc.status.UNAVAILABLE && !details.errorInfo) return 200 * 2 ** (attempt - 1);
+  return undefined; // the sidecar answered without RetryInfo: another attempt would not help
+}
+
+const codeName = (code) => grpc.status[code];
+const shortStatus = (status) => status.replace(/^PAYMENT_STATUS_/, '');
+
+class Unexpected extends Error {}
+
+/** Sends a notification that must succeed; prints its `ok` line. */
+async function notify(client, request, { showAttempts = false, onRetry = () => {} } = {}) {
+  const ref = request.referenceTransactionId;
+  const { response, attempts } = await sendWithRetry(client, request, (retry) => {
+    const { attempt, err, delayMs } = retry;
+    console.log(`retry reference=${ref} attempt=${attempt} code=${codeName(err.code)} after_ms=${delayMs}`);
+    onRetry(retry);
+  });
+  console.log(
+    `ok status=${shortStatus(request.paymentStatus)} reference=${ref} result=${response.resultCode}` +
+      (showAttempts ? ` attempts=${attempts}` : ''),
+  );
+  return attempts;
+}
+
+/** Sends a request that must fail with `code`; returns the error and its details. */
+async function expectFailure(client, request, code) {
+  try {
+    await sendWithRetry(client, request);
+  } catch (err) {
+    if (err.code !== code) throw err;
+    return { err, details: errorDetails(err) };
+  }
+  throw new Unexpected(`${request.referenceTransactionId}: succeeded, expected ${codeName(code)}`);
+}
+
+async function main() {
+  const addr = process.argv[2] || process.env.ANTOM_SIDECAR_ADDR || '127.0.0.1:50051';
+  const client = new RiskService(addr, grpc.credentials.createInsecure());
+  try {
+    // A payment that succeeded.
+    await notify(client, {
+      referenceTransactionId: `${LANG}-success-1`,
+      paymentStatus: 'PAYMENT_STATUS_SUCCESS',
+      paymentMethodProvider: 'VISA',
+    });
+
+    // A payment the issuer declined after a 3-D Secure challenge.
+    await notify(client, {
+      referenceTransactionId: `${LANG}-fail-1`,
+      paymentStatus: 'PAYMENT_STATUS_FAIL',
+      paymentMethodProvider: 'VISA',
+      authorizationError: { errorCode: '05', errorMessage: 'Do not honor' },
+      cardVerificationResult: {
+        authenticationType: 'AUTHENTICATION_TYPE_3D',
+        authenticationMethod: '3DS',
+        cvvResult: 'Y',
+        avsResult: 'Y',
+        authorizationCode: '10000',
+        threeDsResult: {
+          threeDsVersion: '2.2.0',
+          threeDsInteractionMode: 'THREE_DS_INTERACTION_MODE_CHALLENGE',
+          eci: '05',
+          cavv: 'AAABCZIhcQAAAABZlyFxAAAAAAA=',
+        },
+      },
+    });
+
+    // Antom refuses the call (the emulator's emu-code- prefix): ErrorInfo from antom.com.
+    {
+      const ref = `emu-code-PARAM_ILLEGAL-${LANG}-1`;
+      const request = {
+        referenceTransactionId: ref,
+        paymentStatus: 'PAYMENT_STATUS_SUCCESS',
+        paymentMethodProvider: 'VISA',
+      };
+      const { err, details } = await expectFailure(client, request, grpc.status.INVALID_ARGUMENT);
+      const info = requireErrorInfo(ref, details);
+      console.log(
+        `error reference=${ref} code=${codeName(err.code)} domain=${info.domain} reason=${info.reason}` +
+          ` result_status=${info.metadata.resultStatus} retry=${details.retryInfo ? 'yes' : 'no'}`,
+      );
+    }
+
+    // The sidecar refuses the call before the network: BadRequest names every bad field.
+    {
+      const ref = `${LANG}-invalid-1`;
+      const request = {
+        referenceTransactionId: ref,
+        paymentStatus: 'PAYMENT_STATUS_SUCCESS',
+        paymentMethodProvider: '', // required
+        cardVerificationResult: { threeDsResult: { eci: '050505050' } }, // at most 8 characters
+      };
+      const { err, details } = await expectFailure(client, request, grpc.status.INVALID_ARGUMENT);
+      const info = requireErrorInfo(ref, details);
+      if (!details.badRequest) throw new Unexpected(`${ref}: no BadRequest in the error details`);
+      const fields = details.badRequest.fieldViolations.map((v) => v.field).join(',');
+      console.log(
+        `invalid reference=${ref} code=${codeName(err.code)} domain=${info.domain} reason=${info.reason} fields=${fields}`,
+      );
+    }
+
+    // Antom answers UNKNOWN_EXCEPTION to the first 3 attempts (emu-flaky-3-); the dev
+    // sidecar makes 3 itself, then answers UNAVAILABLE with RetryInfo; ours succeeds.
+    const ref = `emu-flaky-3-${LANG}-1`;
+    const retries = [];
+    const attempts = await notify(
+      client,
+      { referenceTransactionId: ref, paymentStatus: 'PAYMENT_STATUS_SUCCESS', paymentMethodProvider: 'VISA' },
+      { showAttempts: true, onRetry: (retry) => retries.push(retry) },
+    );
+    const unasked = retries.find(({ err }) => err.code !== grpc.status.UNAVAILABLE || !errorDetails(err).retryInfo);
+    if (unasked) {
+      throw new Unexpected(`${ref}: retried after ${codeName(unasked.err.code)} without RetryInfo`);
+    }
+    if (attempts > 2) throw new Unexpected(`${ref}: ${attempts} calls, expected 2`);
+    if (attempts === 1) {
+      console.error(
+        'note: no retry was needed: the emulator counts attempts per reference ID, and this one ' +
+          'had already been sent to it; restart the dev sidecar to see the retry again',
+      );
+    }
+  } finally {
+    client.close();
+  }
+}
+
+function requireErrorInfo(ref, details) {
+  if (!details.errorInfo) throw new Unexpected(`${ref}: no ErrorInfo in the error details`);
+  return details.errorInfo;
+}
+
+main().catch((err) => {
+  if (err instanceof Unexpected) {
+    console.error(`unexpected: ${err.message}`);
+  } else if (typeof err.code === 'number') {
+    const info = errorDetails(err).errorInfo;
+    const reason = info ? ` (${info.domain} ${info.reason})` : '';
+    console.error(`unexpected: ${codeName(err.code)}${reason}: ${err.details}`);
+  } else {
+    console.error(err);
+  }
+  process.exitCode = 1;
+});
