@@ -6,7 +6,10 @@
 mod exposition;
 mod grpc_method;
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, PoisonError},
+    time::Duration,
+};
 
 use crate::antom::documented_results;
 use prometheus_client::{
@@ -47,6 +50,8 @@ struct Families {
     key_reloads: Family<Outcome, Counter>,
     tls_reloads: Family<Outcome, Counter>,
     key_info: Family<KeyInfo, Gauge>,
+    /// The label sets of `key_info` now, to remove those of keys rotated out.
+    keys_in_force: std::sync::Mutex<Vec<KeyInfo>>,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -154,6 +159,7 @@ impl Metrics {
             key_reloads: Family::default(),
             tls_reloads: Family::default(),
             key_info: Family::default(),
+            keys_in_force: std::sync::Mutex::default(),
             registry: Registry::default(),
         };
         let f = &families;
@@ -340,15 +346,20 @@ impl Metrics {
     }
 
     /// The keys in force, as `(role, fingerprint)`: replaces the series of the previous
-    /// keys.
+    /// keys, the new ones first, so that a scrape never sees none.
     pub fn set_keys(&self, keys: Vec<(&'static str, String)>) {
         if let Some(f) = &self.0 {
-            f.key_info.clear();
-            for (role, fingerprint) in keys {
-                f.key_info
-                    .get_or_create(&KeyInfo { role, fingerprint })
-                    .set(1);
+            let new: Vec<KeyInfo> = (keys.into_iter())
+                .map(|(role, fingerprint)| KeyInfo { role, fingerprint })
+                .collect();
+            for key in &new {
+                f.key_info.get_or_create(key).set(1);
             }
+            let mut in_force = (f.keys_in_force.lock()).unwrap_or_else(PoisonError::into_inner);
+            for old in in_force.iter().filter(|old| !new.contains(old)) {
+                f.key_info.remove(old);
+            }
+            *in_force = new;
         }
     }
 

@@ -71,7 +71,9 @@ pub(crate) struct Watch<R> {
 
 /// What one look at the files found.
 enum Change {
-    /// Nothing new: the files hold what is in force, or a set already refused.
+    /// The files hold what is in force (again, if a bad update was undone).
+    InForce,
+    /// Nothing new: the files hold a set already refused.
     None,
     /// The files changed while being read: look again at the next tick.
     Unsettled,
@@ -114,8 +116,16 @@ impl<R: Reload> Watch<R> {
                 _ = ticks.tick() => {}
                 () = &mut shutdown => return,
             }
-            match self.look(refused.as_ref()).await {
+            // Raced with the shutdown too: a read that blocks (a hung mount) must not
+            // hold up the exit.
+            let change = tokio::select! {
+                change = self.look(refused.as_ref()) => change,
+                () = &mut shutdown => return,
+            };
+            match change {
                 Change::None | Change::Unsettled => {}
+                // A set refused before counts again if it comes back after this.
+                Change::InForce => refused = None,
                 Change::Loaded(files) => {
                     self.in_force = files;
                     refused = None;
@@ -131,7 +141,7 @@ impl<R: Reload> Watch<R> {
         if now == self.in_force {
             // Back to what is in force (a bad update undone): nothing to warn about.
             self.health.set_reload_warning(R::WHAT, None);
-            return Change::None;
+            return Change::InForce;
         }
         if refused == Some(&now) {
             return Change::None;

@@ -289,9 +289,28 @@ async fn a_bad_secret_keeps_the_keys_in_force_and_is_counted_without_failing_rea
         Some(0.0)
     );
 
+    // Undone (the files hold the keys in force again), then done again: refused again,
+    // and counted again.
+    publish_set(dir.path(), 3, &secret(&merchant, &antom, "1"));
+    let started = std::time::Instant::now();
+    while http_get(&admin, "/readyz", None).await.2 != "ready\n" {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the warning clears"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    publish_set(dir.path(), 4, &secret(&merchant, &own, "1"));
+    let (lines, _) = line(lines, "the new set is refused").await;
+    let (_, _, metrics) = http_get(&admin, "/metrics", None).await;
+    assert_eq!(
+        metric(&metrics, r#"sidecar_key_reloads_total{result="failure"}"#),
+        Some(2.0)
+    );
+
     // Then a good one: Antom's current and next keys, as during Antom's rotation.
     let both = vec![keys().pairs.antom.public_pem(), keys().other.public_pem()];
-    publish_set(dir.path(), 3, &secret(&merchant, &both, "1"));
+    publish_set(dir.path(), 5, &secret(&merchant, &both, "1"));
     let (_lines, _) = line(lines, "the new set is in force").await;
     call("bad-secret-2").await;
     let (status, _, body) = http_get(&admin, "/readyz", None).await;
@@ -299,8 +318,8 @@ async fn a_bad_secret_keeps_the_keys_in_force_and_is_counted_without_failing_rea
     let (_, _, metrics) = http_get(&admin, "/metrics", None).await;
     assert_eq!(
         metric(&metrics, r#"sidecar_key_reloads_total{result="failure"}"#),
-        Some(1.0),
-        "counted once"
+        Some(2.0),
+        "counted once each time"
     );
     assert_eq!(
         metric(&metrics, r#"sidecar_key_reloads_total{result="success"}"#),

@@ -18,7 +18,8 @@ impl FromStr for ListenAddr {
         match s.strip_prefix("unix:") {
             Some(path) if !path.is_empty() => Ok(Self::Unix(path.into())),
             Some(_) => Err("unix: needs a path, e.g. unix:/run/antom/sidecar.sock".into()),
-            // `localhost` is loopback's IPv4 address: what grpc clients dial first.
+            // `localhost` is loopback's IPv4 address, 127.0.0.1 (a client that resolves
+            // it to ::1 first falls back to it).
             None => match s.strip_prefix("localhost:").map(str::parse::<u16>) {
                 Some(Ok(port)) => Ok(Self::Tcp(SocketAddr::from(([127, 0, 0, 1], port)))),
                 Some(Err(_)) => Err(format!("{s:?}: the port must be a number from 0 to 65535")),
