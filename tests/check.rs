@@ -179,6 +179,7 @@ fn a_good_configuration_is_reported_with_each_keys_fingerprint() {
                 k.antom,
                 fingerprint(&pairs.antom.public_spki)
             ),
+            "listener       gRPC on 127.0.0.1:50051, plaintext\n",
             "configuration  no problems found\n",
         ],
     );

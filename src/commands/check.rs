@@ -9,7 +9,7 @@ use super::{CommandError, serve};
 use crate::{
     antom::{AntomClient, AntomError, AntomResult, Auth},
     call::Call,
-    config::{Config, ConfigErrors},
+    config::{Config, ConfigErrors, ListenAddr, ListenerTls},
     payment::PaymentResult,
     pb,
     server::raise_fd_limit,
@@ -50,10 +50,11 @@ pub async fn run(args: Args) -> Result<(), CommandError> {
         }
     };
     let settings = config.settings;
-    let rows = report(&settings, &config.keys, &sandbox).unwrap_or_else(|e| {
+    let mut rows = report(&settings, &config.keys, &sandbox).unwrap_or_else(|e| {
         problems.push(e.to_string());
         Vec::new()
     });
+    rows.push(("listener", listener(&config.listen, config.tls.as_ref())));
     let expect = Expect {
         url: settings.endpoint().to_string(),
         verification: verification(&settings),
@@ -156,6 +157,21 @@ fn hint(code: &str, merchant: Option<&(String, String)>) -> String {
         _ => return String::new(),
     };
     format!("\n  {hint}")
+}
+
+/// Where `serve` would listen, and with which TLS.
+fn listener(listen: &ListenAddr, tls: Option<&ListenerTls>) -> String {
+    let tls = match tls {
+        None => "plaintext".to_owned(),
+        Some(tls) => {
+            let clients = match &tls.files.client_ca {
+                Some(ca) => format!("mTLS: clients need a certificate from {}", ca.display()),
+                None => "no client certificates".to_owned(),
+            };
+            format!("TLS with {}, {clients}", tls.files.cert.display())
+        }
+    };
+    format!("gRPC on {listen}, {tls}")
 }
 
 /// Rows to stdout; not `println!`, which panics when stdout is closed.
