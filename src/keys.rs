@@ -119,6 +119,19 @@ pub enum KeyProblem {
 }
 
 impl KeyProblem {
+    /// The problem of key `index` (from 1) of `count` in one source; itself when the
+    /// source holds one key.
+    pub fn of_key(self, index: usize, count: usize) -> Self {
+        match count {
+            1 => self,
+            _ => Self::OneOf {
+                index,
+                count,
+                problem: Box::new(self),
+            },
+        }
+    }
+
     fn of(self, setting: &'static str) -> KeyError {
         KeyError {
             setting,
@@ -162,14 +175,6 @@ pub fn load_verifying_keys(source: &KeySource) -> Result<Vec<VerifyingKey>, KeyE
     let name = source.name();
     let blocks = text::decode_all(&source.text()?).ok_or(KeyProblem::NotKeyText.of(name))?;
     let count = blocks.len();
-    let one = |index, problem| match count {
-        1 => problem,
-        _ => KeyProblem::OneOf {
-            index,
-            count,
-            problem: Box::new(problem),
-        },
-    };
     (blocks.iter().enumerate())
         .map(|(i, der)| {
             let key = match der::classify(der) {
@@ -179,7 +184,7 @@ pub fn load_verifying_keys(source: &KeySource) -> Result<Vec<VerifyingKey>, KeyE
                 Some(found) => Err(KeyProblem::WrongKind(found, PUBLIC_EXPECTED)),
                 None => Err(KeyProblem::NotKeyText),
             };
-            key.map_err(|problem| one(i + 1, problem).of(name))
+            key.map_err(|problem| problem.of_key(i + 1, count).of(name))
         })
         .collect()
 }

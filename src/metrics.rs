@@ -338,7 +338,7 @@ impl Metrics {
     pub fn reloaded(&self, what: &'static str, result: &'static str) {
         if let Some(f) = &self.0 {
             let family = match what {
-                "TLS" => &f.tls_reloads,
+                crate::rotation::TLS => &f.tls_reloads,
                 _ => &f.key_reloads,
             };
             family.get_or_create(&Outcome { result }).inc();

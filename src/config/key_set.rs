@@ -84,19 +84,14 @@ impl KeySources {
         {
             let count = antom.len();
             for (i, antom) in antom.iter().enumerate() {
-                p.check(keys::check_not_own_key(key, antom, source.name()).map_err(
-                    |e| match count {
-                        1 => e,
-                        _ => keys::KeyError {
+                p.check(
+                    keys::check_not_own_key(key, antom, source.name()).map_err(|e| {
+                        keys::KeyError {
                             setting: e.setting,
-                            problem: keys::KeyProblem::OneOf {
-                                index: i + 1,
-                                count,
-                                problem: Box::new(e.problem),
-                            },
-                        },
-                    },
-                ));
+                            problem: e.problem.of_key(i + 1, count),
+                        }
+                    }),
+                );
             }
         }
         if let (Some(Auth::ApiKey(key)), Some(sandbox)) = (&auth, self.api_key_sandbox)
