@@ -34,13 +34,12 @@
 //! `grpc_server_handled_total{grpc_method="SendPaymentResult",grpc_code="OK"}` and its
 //! access lines both equal the calls sent to it; OFF's log has no access line.
 
-#[allow(dead_code)] // only `full_request` is used here
+#[allow(dead_code)] // `full_request` and the process helpers are used here
 mod common;
 
 use std::{
-    fs::File,
-    path::{Path, PathBuf},
-    process::{Child, Command, ExitCode, Stdio},
+    path::PathBuf,
+    process::{Command, ExitCode},
     time::{Duration, Instant},
 };
 
@@ -48,7 +47,7 @@ use antom_sidecar::pb::risk_service_client::RiskServiceClient;
 use tokio::task::JoinSet;
 use tonic::transport::Channel;
 
-type Error = Box<dyn std::error::Error>;
+use common::process::{Error, Killed, median, percentile, start};
 
 /// HTTP/2 connections to each sidecar; concurrency 1 uses the first.
 const CONNECTIONS: usize = 4;
@@ -64,16 +63,6 @@ const CONFIGS: [(&str, &str, Option<&str>); 2] = [
 ];
 /// The access log's target, as the text format prints it.
 const ACCESS: &str = " antom_sidecar::access: ";
-
-/// Kills and reaps the child when dropped, so that no run leaves a process behind.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// A `serve` child, this client's connections to it, and what they measured.
 struct Sidecar {
@@ -95,24 +84,6 @@ fn main() -> ExitCode {
         eprintln!("overhead: {e}");
         ExitCode::FAILURE
     })
-}
-
-/// Starts `cmd` with its output in `log`; returns once a line of it contains `marker`.
-fn start(cmd: &mut Command, log: &Path, marker: &str) -> Result<(Killed, String), Error> {
-    let out = File::create(log)?;
-    let cmd = cmd.stdin(Stdio::null()).stdout(out.try_clone()?);
-    let mut child = Killed(cmd.stderr(out).spawn()?);
-    for _ in 0..1500 {
-        let text = std::fs::read_to_string(log)?;
-        if let Some(line) = text.lines().find(|l| l.contains(marker)) {
-            return Ok((child, line.to_owned()));
-        }
-        if let Some(status) = child.0.try_wait()? {
-            return Err(format!("{cmd:?} exited ({status}):\n{text}").into());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Err(format!("no {marker:?} from {cmd:?} in 30 s").into())
 }
 
 fn run() -> Result<ExitCode, Error> {
@@ -156,8 +127,8 @@ fn run() -> Result<ExitCode, Error> {
             serve.envs(rust_log.map(|filter| ("RUST_LOG", filter)));
             let log = dir.path().join(format!("{name}.log"));
             let (child, line) = start(&mut serve, &log, "antom-sidecar serving")?;
-            let field = |key| line.split_whitespace().find_map(|w| w.strip_prefix(key));
-            let (Some(listen), Some(admin)) = (field("listen="), field("admin=")) else {
+            let field = |key| common::process::field(&line, key);
+            let (Some(listen), Some(admin)) = (field("listen"), field("admin")) else {
                 return Err(format!("no listen= or admin= in {line:?}").into());
             };
             let mut clients = Vec::new();
@@ -201,9 +172,9 @@ async fn measure(
     }
     for r in 0..rounds {
         for s in sidecars.iter_mut() {
-            let ticks = cpu_ticks(&s.child)?;
+            let ticks = s.child.cpu_ticks()?;
             let (calls, elapsed) = load(s, concurrency, round, &format!("r{r}")).await?;
-            s.ticks += cpu_ticks(&s.child)? - ticks;
+            s.ticks += s.child.cpu_ticks()? - ticks;
             s.rates.push(calls as f64 / elapsed.as_secs_f64());
         }
     }
@@ -306,26 +277,4 @@ async fn check(sidecars: &[Sidecar]) -> Result<ExitCode, Error> {
     } else {
         ExitCode::FAILURE
     })
-}
-
-/// User + system CPU time of the child in clock ticks: fields 14 and 15 of
-/// `/proc/PID/stat`, counted from the state (field 3, after the name's `)`).
-fn cpu_ticks(child: &Killed) -> Result<u64, Error> {
-    let stat = std::fs::read_to_string(format!("/proc/{}/stat", child.0.id()))?;
-    let fields = stat.rsplit_once(')').ok_or("no ')' in /proc/PID/stat")?.1;
-    let mut fields = fields.split_whitespace().skip(11);
-    let mut next = || fields.next().ok_or("short /proc/PID/stat");
-    Ok(next()?.parse::<u64>()? + next()?.parse::<u64>()?)
-}
-
-fn median(values: &[f64]) -> f64 {
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    (v[(v.len() - 1) / 2] + v[v.len() / 2]) / 2.0
-}
-
-/// Nearest-rank percentile of sorted `values`, `p` in (0, 1].
-fn percentile(values: &[Duration], p: f64) -> Duration {
-    let rank = (p * values.len() as f64).ceil() as usize;
-    values.get(rank.max(1) - 1).copied().unwrap_or_default()
 }

@@ -7,6 +7,7 @@ mod faults;
 mod handle;
 mod keys_dir;
 mod rules;
+mod signatures;
 mod tls;
 
 use std::{
@@ -70,6 +71,7 @@ struct Inner {
     /// Every API request that arrived, accepted or not (`GET /__emulator/requests`);
     /// a watch channel so that tests can wait for one instead of sleeping.
     requests: tokio::sync::watch::Sender<Log>,
+    signatures: signatures::Signatures,
 }
 
 /// The most recent [`Log::LIMIT`] entries of a log, and how many there were in all: a
@@ -110,6 +112,7 @@ impl Emulator {
             received: Mutex::default(),
             attempts: Mutex::default(),
             requests: tokio::sync::watch::Sender::new(Log::default()),
+            signatures: Default::default(),
         };
         Self {
             inner: Arc::new(inner),
@@ -345,7 +348,9 @@ impl Emulator {
         if faults.bad_signature {
             content.extend_from_slice(b" tampered");
         }
-        let signature = signature_header("1", &self.inner.config.antom_private_key.sign(&content));
+        let key = &self.inner.config.antom_private_key;
+        let signature = (self.inner.signatures)
+            .get_or_sign(&time, content, |c| signature_header("1", &key.sign(c)));
         let headers = response.headers_mut();
         for (name, value) in [
             ("client-id", client_id),

@@ -1,5 +1,11 @@
 //! Inputs shared by the benchmarks: a payment with every field set, and the content a
-//! request for it signs.
+//! request for it signs; and ([`process`]) child processes measured from `/proc`.
+
+// Used by the benchmarks that run the sidecar as a process (`overhead`, `process`).
+#[allow(dead_code)]
+pub mod h2load;
+#[allow(dead_code)]
+pub mod process;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
