@@ -38,21 +38,7 @@ pub struct Floor {
 /// much at each of `rates`.
 pub fn measure(core: usize, quick: bool, rates: &[f64]) -> Result<Floor, Error> {
     let seconds = if quick { "1" } else { "3" };
-    let child = |rate: Option<f64>| -> Result<Vec<f64>, Error> {
-        let mut cmd = Command::new("taskset");
-        cmd.args(["-c", &core.to_string()])
-            .arg(std::env::current_exe()?);
-        cmd.args(["--floor", seconds])
-            .args(rate.map(|r| r.to_string()));
-        let text = String::from_utf8(cmd.output()?.stdout)?;
-        let figures = text
-            .strip_prefix("floor ")
-            .ok_or_else(|| format!("{cmd:?} said {text:?}"))?;
-        Ok(figures
-            .split_whitespace()
-            .map(str::parse)
-            .collect::<Result<_, _>>()?)
-    };
+    let child = |rate| run(core, seconds, rate);
     let [sign, sign_p50, sign_p99, verify] = child(None)?[..] else {
         return Err("--floor printed other than 4 figures".into());
     };
@@ -95,6 +81,21 @@ pub fn measure(core: usize, quick: bool, rates: &[f64]) -> Result<Floor, Error> 
         openssl: openssl * 1e6,
         paced,
     })
+}
+
+/// The figures of `--floor SECONDS [RATE]` run on `core`.
+pub fn run(core: usize, seconds: &str, rate: Option<f64>) -> Result<Vec<f64>, Error> {
+    let mut cmd = Command::new("taskset");
+    cmd.args(["-c", &core.to_string()])
+        .arg(std::env::current_exe()?);
+    cmd.args(["--floor", seconds])
+        .args(rate.map(|r| r.to_string()));
+    let text = String::from_utf8(cmd.output()?.stdout)?;
+    let figures = (text.strip_prefix("floor ")).ok_or_else(|| format!("{cmd:?} said {text:?}"))?;
+    Ok(figures
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()?)
 }
 
 /// `--floor SECONDS [RATE]`: signs a real request's content for that long, back to back

@@ -63,7 +63,7 @@ impl CallDeadline {
 }
 
 /// How long before the caller's deadline the handler answers: 10% of the timeout, at
-/// least 25 ms and at most 100 ms, and never more than a quarter of it. Measured (README,
+/// least 25 ms and at most 100 ms, and never more than a quarter of it. Measured (BENCHMARKS.md,
 /// "Deadlines"): under CPU contention the timer fires up to ~17 ms late, and the
 /// caller's clock started before our headers arrived; 10 ms was not enough at 100 ms.
 fn margin(timeout: Duration) -> Duration {

@@ -4,7 +4,7 @@
 use aws_lc_rs::{
     rand::SystemRandom,
     rsa::KeyPair,
-    signature::{self, UnparsedPublicKey},
+    signature::{self, ParsedPublicKey},
 };
 
 use super::KeyRejected;
@@ -56,7 +56,9 @@ impl SigningKey {
     }
 }
 
-pub struct VerifyingKey(UnparsedPublicKey<Vec<u8>>);
+/// Parsed once, when loaded: verifying with an unparsed key would parse the SPKI DER
+/// again on every response.
+pub struct VerifyingKey(ParsedPublicKey);
 
 impl VerifyingKey {
     pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyRejected> {
@@ -65,13 +67,12 @@ impl VerifyingKey {
         if parsed.key_size_bits() < 2048 {
             return Err(KeyRejected("RSA keys must be at least 2048 bits".into()));
         }
-        Ok(Self(UnparsedPublicKey::new(
-            &signature::RSA_PKCS1_2048_8192_SHA256,
-            der.to_vec(),
-        )))
+        ParsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, der)
+            .map(Self)
+            .map_err(|e| KeyRejected(format!("not a usable RSA public key: {e}")))
     }
 
     pub fn verify(&self, message: &[u8], sig: &[u8]) -> bool {
-        self.0.verify(message, sig).is_ok()
+        self.0.verify_sig(message, sig).is_ok()
     }
 }
