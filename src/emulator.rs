@@ -1,6 +1,7 @@
-//! An Antom stand-in: a real HTTP server that verifies request signatures with the
-//! merchant's public key, enforces the body rules, answers signed with its own key,
-//! records what it accepted (`GET /__emulator/received`), and injects faults chosen by
+//! An Antom stand-in: a real HTTP server that serves every API the sidecar calls (each on
+//! its production and sandbox path), verifies request signatures with the merchant's
+//! public key, enforces each API's body rules, answers signed with its own key, records
+//! what it accepted (`GET /__emulator/received`), and injects faults chosen by
 //! `referenceTransactionId` prefix (see [`Faults`]).
 
 mod faults;
@@ -14,7 +15,7 @@ use std::{
     collections::HashMap,
     future::Future,
     sync::{Arc, Mutex},
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::{Duration, SystemTime},
 };
 
 use bytes::Bytes;
@@ -26,13 +27,15 @@ use hyper::{
 use serde_json::{Value, json};
 use tracing::info;
 
+/// Antom's `response-time` format; here for the callers that used it from the emulator.
+pub use crate::wire::iso8601_utc;
 pub use faults::Faults;
 pub use handle::EmulatorHandle;
 pub use keys_dir::{KeysDir, KeysDirError};
 pub use tls::{TlsError, TlsIdentity};
 
 use crate::{
-    antom::{PAYMENT_RESULT_PATH, ResultStatus, SANDBOX_PAYMENT_RESULT_PATH},
+    antom::{APIS, ApiSpec, ResultStatus},
     secret::Secret,
     server::{Connections, Limits, Listener, TlsCell},
     signing::{SigningKey, VerifyingKey, content_to_sign, signature_header},
@@ -67,6 +70,7 @@ pub struct Emulator {
 struct Inner {
     config: EmulatorConfig,
     received: Mutex<Log>,
+    /// Attempts seen by `emu-flaky-`, by API and `referenceTransactionId`.
     attempts: Mutex<HashMap<String, u32>>,
     /// Every API request that arrived, accepted or not (`GET /__emulator/requests`);
     /// a watch channel so that tests can wait for one instead of sleeping.
@@ -171,19 +175,18 @@ impl Emulator {
 
     async fn handle(&self, req: Request<Incoming>) -> Result<HttpResponse, DropConnection> {
         let path = req.uri().path().to_owned();
-        match (req.method(), path.as_str()) {
-            (&Method::GET, RECEIVED_PATH) => Ok(json_response(
+        let api = api_at(&path);
+        match (req.method(), path.as_str(), api) {
+            (&Method::GET, RECEIVED_PATH, _) => Ok(json_response(
                 StatusCode::OK,
                 Value::Array(self.received()).to_string().into(),
             )),
-            (&Method::GET, REQUESTS_PATH) => Ok(json_response(
+            (&Method::GET, REQUESTS_PATH, _) => Ok(json_response(
                 StatusCode::OK,
                 Value::Array(self.requests()).to_string().into(),
             )),
-            (&Method::POST, PAYMENT_RESULT_PATH | SANDBOX_PAYMENT_RESULT_PATH) => {
-                self.payment_result(req, &path).await
-            }
-            (&Method::POST, _) => {
+            (&Method::POST, _, Some(api)) => self.api_call(req, &api, &path).await,
+            (&Method::POST, _, None) => {
                 let client_id = rules::header(req.headers(), "client-id")
                     .unwrap_or_default()
                     .to_owned();
@@ -198,9 +201,11 @@ impl Emulator {
         }
     }
 
-    async fn payment_result(
+    /// A request to `api` at `path`: logged, faults applied, checked, answered.
+    async fn api_call(
         &self,
         req: Request<Incoming>,
+        api: &ApiSpec,
         path: &str,
     ) -> Result<HttpResponse, DropConnection> {
         let (parts, body) = req.into_parts();
@@ -273,7 +278,7 @@ impl Emulator {
             &config.merchant_public_keys,
             api_key,
         )
-        .and_then(|caller| rules::check_body(&body).map(|parsed| (caller, parsed)));
+        .and_then(|caller| rules::check_body(api, &body).map(|parsed| (caller, parsed)));
         let (caller, parsed) = match checked {
             Ok(ok) => ok,
             Err(refusal) => {
@@ -295,7 +300,7 @@ impl Emulator {
             if attempts.len() >= Log::LIMIT {
                 attempts.clear();
             }
-            let seen = attempts.entry(id.clone()).or_default();
+            let seen = attempts.entry(format!("{} {id}", api.name)).or_default();
             *seen += 1;
             if *seen <= n {
                 let message = format!("emulated flaky failure {seen} of {n}");
@@ -381,41 +386,8 @@ fn text_response(status: StatusCode, text: &'static str) -> HttpResponse {
     response
 }
 
-/// `2026-11-27T08:15:30+00:00`: Antom's `response-time` format, in UTC.
-pub fn iso8601_utc(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let (era, doe) = (z / 146_097, z % 146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+00:00",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn iso8601_dates() {
-        assert_eq!(iso8601_utc(UNIX_EPOCH), "1970-01-01T00:00:00+00:00");
-        assert_eq!(
-            iso8601_utc(UNIX_EPOCH + Duration::from_secs(1_685_599_933)),
-            "2023-06-01T06:12:13+00:00"
-        );
-        assert_eq!(
-            iso8601_utc(UNIX_EPOCH + Duration::from_secs(1_709_208_000)),
-            "2024-02-29T12:00:00+00:00"
-        );
-    }
+/// The API served at `path`, production or sandbox.
+fn api_at(path: &str) -> Option<ApiSpec> {
+    APIS.into_iter()
+        .find(|api| api.path == path || api.sandbox_path == path)
 }

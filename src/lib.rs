@@ -16,8 +16,12 @@
 //! - [`grpc`]: the `RiskService` edge: health, reflection, protobuf ⇄ domain,
 //!   validation, error → status, and each call observed (span, metrics, access log).
 //! - [`call`]: one call's record (deadline, trace, what happened), edge to Antom client.
-//! - [`payment`]: the domain request and its exact wire JSON.
-//! - [`antom`]: the Antom HTTP client: settings, endpoint, signing, retries, response checks.
+//! - [`payment`], [`refund`], [`risk_report`]: the domain requests, one per Antom API
+//!   (`sendPaymentResult`, `sendRefundResult`, `reportRisk`), and their exact wire JSON.
+//! - [`wire`]: what the requests share on the wire: compact JSON of strings, amounts and
+//!   ISO 4217 currencies, times (RFC 3339 to the second).
+//! - [`antom`]: the Antom HTTP client: each API as a description ([`antom::Api`]) and one
+//!   call path for all (settings, endpoint, signing, retries, response checks).
 //! - [`signing`]: Antom's content-to-sign rule and the RSA backends (aws-lc-rs or `rsa`).
 //! - `rotation`: key rotation without restart: the key files watched, swapped in whole.
 //! - [`keys`]: loading keys from env or files (PEM or Base64), with errors that name them;
@@ -41,11 +45,14 @@ pub mod grpc;
 pub mod keys;
 pub mod metrics;
 pub mod payment;
+pub mod refund;
+pub mod risk_report;
 pub(crate) mod rotation;
 pub mod secret;
 pub mod server;
 pub mod signing;
 pub mod telemetry;
+pub mod wire;
 
 pub use config::ListenAddr;
 

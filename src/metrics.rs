@@ -11,7 +11,7 @@ use std::{
     time::Duration,
 };
 
-use crate::antom::documented_results;
+use crate::antom::{APIS, documented_results};
 use prometheus_client::{
     encoding::EncodeLabelSet,
     metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
@@ -20,9 +20,6 @@ use prometheus_client::{
 
 pub use exposition::Format;
 pub use grpc_method::{GrpcMethod, code_label};
-
-/// The API name in the `api` label.
-pub const SEND_PAYMENT_RESULT: &str = "sendPaymentResult";
 
 /// Latency buckets in seconds: Prometheus's default buckets, which go-grpc-prometheus
 /// uses too, so that dashboards built for it read these alike.
@@ -111,19 +108,21 @@ impl Families {
                     .get_or_create(&Handled { method, grpc_code });
             }
         }
-        let api = SEND_PAYMENT_RESULT;
-        let _ = self.antom_duration.get_or_create(&Api { api });
-        let answers = documented_results().chain([("U", OTHER)]);
-        for (result_status, result_code) in answers {
-            let answer = Answer {
-                api,
-                result_status,
-                result_code,
-            };
-            let _ = self.antom_requests.get_or_create(&answer);
-        }
-        for reason in ["U_RESULT", "TRANSPORT", "HTTP_STATUS"] {
-            let _ = self.antom_retries.get_or_create(&ApiReason { api, reason });
+        // The `api` label: each API's name (`sendPaymentResult`, ...).
+        for api in APIS.map(|spec| spec.name) {
+            let _ = self.antom_duration.get_or_create(&Api { api });
+            let answers = documented_results().chain([("U", OTHER)]);
+            for (result_status, result_code) in answers {
+                let answer = Answer {
+                    api,
+                    result_status,
+                    result_code,
+                };
+                let _ = self.antom_requests.get_or_create(&answer);
+            }
+            for reason in ["U_RESULT", "TRANSPORT", "HTTP_STATUS"] {
+                let _ = self.antom_retries.get_or_create(&ApiReason { api, reason });
+            }
         }
         for reason in ["RESPONSE_SIGNATURE_INVALID", "RESPONSE_UNSIGNED"] {
             let _ = self.verification_failures.get_or_create(&Reason { reason });

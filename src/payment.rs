@@ -1,6 +1,6 @@
-//! The payment result Antom is told about, as a domain type that knows nothing of
-//! protobuf, and its wire form: compact JSON, camelCase names, every value a string,
-//! absent fields left out. Field order follows Antom's SDK samples.
+//! The payment result Antom is told about (`sendPaymentResult`), as a domain type that
+//! knows nothing of protobuf, and its wire form (see [`crate::wire`]). Field order
+//! follows Antom's SDK samples.
 
 use serde::Serialize;
 
@@ -25,7 +25,7 @@ pub struct PaymentResult {
 impl PaymentResult {
     /// The exact bytes sent to Antom (and signed).
     pub fn to_wire(&self) -> Vec<u8> {
-        serde_json::to_vec(self).expect("a struct of strings always serializes")
+        crate::wire::to_json(self)
     }
 }
 

@@ -1,6 +1,12 @@
-//! Golden files of the exact bytes sent to Antom for typed requests: compact JSON,
-//! camelCase names, every value a string, absent fields left out, never `null`.
-//! Regenerate after an intended change with `UPDATE_GOLDEN=1 cargo test --test wire_golden`.
+//! Golden files of the exact bytes sent to Antom for typed requests, one set per API:
+//! compact JSON, camelCase names, every value a string (arrays stay arrays), text as
+//! UTF-8 (not `\u`-escaped), absent fields left out, never `null`. Regenerate after an
+//! intended change with `UPDATE_GOLDEN=1 cargo test --test wire_golden`.
+
+mod wire_golden {
+    mod report_risk;
+    mod send_refund_result;
+}
 
 use antom_sidecar::{payment::PaymentResult, pb};
 
@@ -8,15 +14,20 @@ fn check(name: &str, request: pb::SendPaymentResultRequest) {
     let wire = PaymentResult::try_from(request)
         .expect("valid request")
         .to_wire();
+    golden(name, &wire);
+}
+
+/// Compares `wire` with `tests/golden/<name>` (or writes it, with `UPDATE_GOLDEN`).
+fn golden(name: &str, wire: &[u8]) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/golden")
         .join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, &wire).expect("write golden file");
+        std::fs::write(&path, wire).expect("write golden file");
     }
     let golden = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(
-        String::from_utf8_lossy(&wire),
+        String::from_utf8_lossy(wire),
         String::from_utf8_lossy(&golden),
         "{name}"
     );

@@ -1,18 +1,21 @@
-// Command antom-risk-example calls antom-sidecar's RiskService/SendPaymentResult from Go:
-// a SUCCESS and a FAIL notification, an error from Antom, a request the sidecar refuses,
-// and a retry that honours RetryInfo. It prints one line per outcome on stdout, and
-// exits 1 on anything it did not expect.
+// Command antom-risk-example calls antom-sidecar's RiskService from Go: a SUCCESS and a
+// FAIL payment result (SendPaymentResult), a refund (SendRefundResult) and a risk report
+// (ReportRisk), an error from Antom, a request the sidecar refuses, and a retry that
+// honours RetryInfo. It prints one line per outcome on stdout, and exits 1 on anything
+// it did not expect.
 //
 //	antom-risk-example [ADDR]   // else $ANTOM_SIDECAR_ADDR, else 127.0.0.1:50051
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/golang/protobuf/ptypes"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 
@@ -54,6 +57,8 @@ func run(addr string) error {
 	steps := []func(riskv1.RiskServiceClient) error{
 		notifySuccess,
 		notifyFail,
+		notifyRefund,
+		reportRisk,
 		antomError,
 		invalidRequest,
 		retryFlaky,
@@ -74,7 +79,7 @@ func notifySuccess(client riskv1.RiskServiceClient) error {
 		PaymentMethodProvider:  "VISA",
 	}
 	resp, attempts, err := sendWithRetry(client, req, nil)
-	return printOK(req, resp, attempts, err, false)
+	return printOK(paymentStatus(req), req.ReferenceTransactionId, resp, attempts, err, false)
 }
 
 // notifyFail tells Antom that a payment failed: the card issuer declined it after a
@@ -103,7 +108,49 @@ func notifyFail(client riskv1.RiskServiceClient) error {
 		},
 	}
 	resp, attempts, err := sendWithRetry(client, req, nil)
-	return printOK(req, resp, attempts, err, false)
+	return printOK(paymentStatus(req), req.ReferenceTransactionId, resp, attempts, err, false)
+}
+
+// notifyRefund tells Antom of a partial refund of the successful payment: one item of
+// USD 10.00, in minor units (cents).
+func notifyRefund(client riskv1.RiskServiceClient) error {
+	item := &riskv1.Amount{Currency: "USD", Value: 1000}
+	req := &riskv1.SendRefundResultRequest{
+		ReferenceTransactionId: lang + "-success-1",
+		ReferenceRefundId:      lang + "-refund-1",
+		ActualRefundAmount:     item, // the total refunded on this transaction so far
+		RefundRecords: []*riskv1.RefundRecord{{
+			ReferenceOrderId: lang + "-success-1-order",
+			ReferenceGoodsId: "sku-42",
+			Amount:           item,
+			RefundReason:     "damaged in transit",
+			// A google.protobuf.Timestamp; the sidecar sends it to the second.
+			RefundTime: ptypes.TimestampNow(),
+		}},
+	}
+	var resp *riskv1.SendRefundResultResponse
+	attempts, err := withRetry(func(ctx context.Context) (err error) {
+		resp, err = client.SendRefundResult(ctx, req)
+		return err
+	}, nil)
+	return printOK("refund="+req.ReferenceRefundId, req.ReferenceTransactionId, resp, attempts, err, false)
+}
+
+// reportRisk reports the declined payment to Antom as suspicious.
+func reportRisk(client riskv1.RiskServiceClient) error {
+	req := &riskv1.ReportRiskRequest{
+		ReferenceTransactionId: lang + "-fail-1",
+		RiskType:               riskv1.RiskType_RISK_TYPE_SUSPICIOUS,
+		ReportReason:           "3-D Secure challenge failed; card tried on several accounts",
+		RiskOccurrenceTime:     ptypes.TimestampNow(),
+	}
+	var resp *riskv1.ReportRiskResponse
+	attempts, err := withRetry(func(ctx context.Context) (err error) {
+		resp, err = client.ReportRisk(ctx, req)
+		return err
+	}, nil)
+	what := "risk_type=" + strings.TrimPrefix(req.RiskType.String(), "RISK_TYPE_")
+	return printOK(what, req.ReferenceTransactionId, resp, attempts, err, false)
 }
 
 // antomError gets an error from Antom (the emulator, told by the ID's prefix):
@@ -171,7 +218,7 @@ func retryFlaky(client riskv1.RiskServiceClient) error {
 			req.ReferenceTransactionId, attempt, CodeName(failure.Code), wait.Milliseconds())
 		retries = append(retries, failure)
 	})
-	if err := printOK(req, resp, attempts, err, true); err != nil {
+	if err := printOK(paymentStatus(req), req.ReferenceTransactionId, resp, attempts, err, true); err != nil {
 		return err
 	}
 	if attempts == 1 {
@@ -193,22 +240,32 @@ func retryFlaky(client riskv1.RiskServiceClient) error {
 	return nil
 }
 
-// printOK prints a successful notification's line, or says why the call failed.
-func printOK(req *riskv1.SendPaymentResultRequest, resp *riskv1.SendPaymentResultResponse, attempts int, err error, showAttempts bool) error {
+// result is what the responses of every RiskService method have.
+type result interface {
+	GetResultCode() string
+	GetResultStatus() riskv1.ResultStatus
+}
+
+// paymentStatus is the ok line's first field for a payment result, e.g. "status=FAIL".
+func paymentStatus(req *riskv1.SendPaymentResultRequest) string {
+	return "status=" + strings.TrimPrefix(req.PaymentStatus.String(), "PAYMENT_STATUS_")
+}
+
+// printOK prints a successful notification's line ("ok <what> reference=<ID>
+// result=<code>"), or says why the call failed.
+func printOK(what, reference string, resp result, attempts int, err error, showAttempts bool) error {
 	if err != nil {
 		d := ReadErrorDetails(err)
-		return fmt.Errorf("%s: %s after %d call(s): %s (ErrorInfo %v)", req.ReferenceTransactionId,
+		return fmt.Errorf("%s: %s after %d call(s): %s (ErrorInfo %v)", reference,
 			CodeName(d.Code), attempts, d.Message, d.ErrorInfo)
 	}
-	line := fmt.Sprintf("ok status=%s reference=%s result=%s",
-		strings.TrimPrefix(req.PaymentStatus.String(), "PAYMENT_STATUS_"),
-		req.ReferenceTransactionId, resp.GetResultCode())
+	line := fmt.Sprintf("ok %s reference=%s result=%s", what, reference, resp.GetResultCode())
 	if showAttempts || attempts > 1 {
 		line += fmt.Sprintf(" attempts=%d", attempts)
 	}
 	fmt.Println(line)
 	if resp.GetResultCode() != "SUCCESS" || resp.GetResultStatus() != riskv1.ResultStatus_RESULT_STATUS_SUCCESS {
-		return fmt.Errorf("%s: OK with result %q (%v), expected SUCCESS", req.ReferenceTransactionId,
+		return fmt.Errorf("%s: OK with result %q (%v), expected SUCCESS", reference,
 			resp.GetResultCode(), resp.GetResultStatus())
 	}
 	return nil

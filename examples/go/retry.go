@@ -22,38 +22,50 @@ const (
 	fallbackRetryDelay = 500 * time.Millisecond
 )
 
-// sendOnce makes one call with its own deadline.
-func sendOnce(client riskv1.RiskServiceClient, req *riskv1.SendPaymentResultRequest) (*riskv1.SendPaymentResultResponse, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-	defer cancel()
-	return client.SendPaymentResult(ctx, req)
-}
-
-// sendWithRetry sends req, and sends it again while the answer is UNAVAILABLE or
-// RESOURCE_EXHAUSTED, waiting as RetryInfo says, up to maxAttempts calls. Resending
-// is safe: Antom keys the notification by reference_transaction_id, which stays the
-// same. onRetry, if set, hears of each retry before its wait. It returns the response
-// or the last error, and how many calls were made.
-func sendWithRetry(
-	client riskv1.RiskServiceClient,
-	req *riskv1.SendPaymentResultRequest,
+// withRetry makes a call, each attempt with its own deadline (callTimeout), and makes it
+// again while the answer is UNAVAILABLE or RESOURCE_EXHAUSTED, waiting as RetryInfo
+// says, up to maxAttempts calls. Resending is treated as safe: every RiskService method
+// is a notification of a fact, and a resend tells Antom the same fact (Antom keys
+// sendPaymentResult by reference_transaction_id, which stays the same; it documents no
+// key for refunds and risk reports). onRetry, if set,
+// hears of each retry before its wait. It returns how many calls were made, and the
+// last error (nil once a call succeeded).
+func withRetry(
+	call func(ctx context.Context) error,
 	onRetry func(attempt int, failure ErrorDetails, wait time.Duration),
-) (*riskv1.SendPaymentResultResponse, int, error) {
+) (int, error) {
 	for attempt := 1; ; attempt++ {
-		resp, err := sendOnce(client, req)
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		err := call(ctx)
+		cancel()
 		if err == nil {
-			return resp, attempt, nil
+			return attempt, nil
 		}
 		failure := ReadErrorDetails(err)
 		wait, retryable := retryWait(failure)
 		if !retryable || attempt >= maxAttempts {
-			return nil, attempt, err
+			return attempt, err
 		}
 		if onRetry != nil {
 			onRetry(attempt, failure, wait)
 		}
 		time.Sleep(wait)
 	}
+}
+
+// sendWithRetry sends a payment result with withRetry; it returns the response (nil on
+// failure), how many calls were made, and the last error.
+func sendWithRetry(
+	client riskv1.RiskServiceClient,
+	req *riskv1.SendPaymentResultRequest,
+	onRetry func(attempt int, failure ErrorDetails, wait time.Duration),
+) (*riskv1.SendPaymentResultResponse, int, error) {
+	var resp *riskv1.SendPaymentResultResponse
+	attempts, err := withRetry(func(ctx context.Context) (err error) {
+		resp, err = client.SendPaymentResult(ctx, req)
+		return err
+	}, onRetry)
+	return resp, attempts, err
 }
 
 // retryWait says whether a failure is worth another call, and how long to wait first.

@@ -75,10 +75,16 @@ go_package="$(sed -n 's/^option go_package = "\([^";]*\).*/\1/p' "$proto")"
     say "no go_package option in $proto"
     exit 1
 }
+# The proto imports google/protobuf/timestamp.proto: protoc finds it in /usr/include,
+# from libprotobuf-dev (a dependency of protoc-gen-go-grpc). Its go_package names
+# protobuf's API v2 (google.golang.org/protobuf/types/known/timestamppb), which Debian's
+# API v1 packages do not have: the M option maps it to golang/protobuf 1.3.5's own
+# generated Timestamp, github.com/golang/protobuf/ptypes/timestamp.
 rm -rf "${gopath:?}/src/$go_package"
 mkdir -p "$gopath/src" "$gopath/bin"
 protoc -I "$proto_root" \
     --go_out="$gopath/src" \
+    --go_opt=Mgoogle/protobuf/timestamp.proto=github.com/golang/protobuf/ptypes/timestamp \
     --go-grpc_out="$gopath/src" \
     "$proto"
 

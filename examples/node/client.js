@@ -1,5 +1,6 @@
-// Calls antom-sidecar's RiskService/SendPaymentResult with @grpc/grpc-js: two
-// notifications, then three failures whose google.rpc details it reads (errorDetails.js).
+// Calls antom-sidecar's RiskService with @grpc/grpc-js: two payment results
+// (SendPaymentResult), a refund (SendRefundResult) and a risk report (ReportRisk), then
+// three failures whose google.rpc details it reads (errorDetails.js).
 //
 // Usage: node client.js [ADDR]   (else $ANTOM_SIDECAR_ADDR, else 127.0.0.1:50051)
 'use strict';
@@ -15,7 +16,9 @@ const MAX_ATTEMPTS = 3;
 const LANG = 'node';
 
 // Stubs from the repository's proto/ at run time: no code generation step. Fields are
-// camelCase in JavaScript (referenceTransactionId); enums are their names as strings.
+// camelCase in JavaScript (referenceTransactionId); enums are their names as strings;
+// int64 fields take a number or a decimal string; a google.protobuf.Timestamp is
+// { seconds, nanos } (protobufjs brings google/protobuf/timestamp.proto itself).
 const definition = protoLoader.loadSync('antom/risk/v1/risk_service.proto', {
   includeDirs: [path.join(__dirname, '..', '..', 'proto')],
   enums: String,
@@ -23,10 +26,10 @@ const definition = protoLoader.loadSync('antom/risk/v1/risk_service.proto', {
 });
 const { RiskService } = grpc.loadPackageDefinition(definition).antom.risk.v1;
 
-/** One unary call, as a promise. */
-function sendPaymentResult(client, request) {
+/** One unary call, as a promise; `method` is the client's name for it, e.g. 'sendRefundResult'. */
+function unary(client, method, request) {
   return new Promise((resolve, reject) => {
-    client.sendPaymentResult(request, { deadline: Date.now() + DEADLINE_MS }, (err, response) =>
+    client[method](request, { deadline: Date.now() + DEADLINE_MS }, (err, response) =>
       err ? reject(err) : resolve(response),
     );
   });
@@ -35,12 +38,14 @@ function sendPaymentResult(client, request) {
 /**
  * Calls again on UNAVAILABLE or RESOURCE_EXHAUSTED when the sidecar says another attempt
  * may help (RetryInfo), after the delay it asks for; at most MAX_ATTEMPTS calls. Resending
- * is safe: Antom keys the notification by its reference_transaction_id.
+ * is treated as safe: each notification reports a fact, and a resend tells Antom the same
+ * fact (it keys sendPaymentResult by reference_transaction_id; it documents no key for
+ * refunds and risk reports).
  */
-async function sendWithRetry(client, request, onRetry = () => {}) {
+async function sendWithRetry(client, method, request, onRetry = () => {}) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return { response: await sendPaymentResult(client, request), attempts: attempt };
+      return { response: await unary(client, method, request), attempts: attempt };
     } catch (err) {
       const delayMs = retryDelayMs(err, attempt);
       if (delayMs === undefined || attempt >= MAX_ATTEMPTS) throw err;
@@ -62,20 +67,37 @@ function retryDelayMs(err, attempt) {
 }
 
 const codeName = (code) => grpc.status[code];
-const shortStatus = (status) => status.replace(/^PAYMENT_STATUS_/, '');
+
+/** The `ok` line's first field: what the notification told Antom. */
+function what(method, request) {
+  switch (method) {
+    case 'sendRefundResult':
+      return `refund=${request.referenceRefundId}`;
+    case 'reportRisk':
+      return `risk_type=${request.riskType.replace(/^RISK_TYPE_/, '')}`;
+    default:
+      return `status=${request.paymentStatus.replace(/^PAYMENT_STATUS_/, '')}`;
+  }
+}
+
+/** Now, as a google.protobuf.Timestamp (the sidecar sends it to Antom to the second). */
+function now() {
+  const ms = Date.now();
+  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
+}
 
 class Unexpected extends Error {}
 
 /** Sends a notification that must succeed; prints its `ok` line. */
-async function notify(client, request, { showAttempts = false, onRetry = () => {} } = {}) {
+async function notify(client, method, request, { showAttempts = false, onRetry = () => {} } = {}) {
   const ref = request.referenceTransactionId;
-  const { response, attempts } = await sendWithRetry(client, request, (retry) => {
+  const { response, attempts } = await sendWithRetry(client, method, request, (retry) => {
     const { attempt, err, delayMs } = retry;
     console.log(`retry reference=${ref} attempt=${attempt} code=${codeName(err.code)} after_ms=${delayMs}`);
     onRetry(retry);
   });
   console.log(
-    `ok status=${shortStatus(request.paymentStatus)} reference=${ref} result=${response.resultCode}` +
+    `ok ${what(method, request)} reference=${ref} result=${response.resultCode}` +
       (showAttempts ? ` attempts=${attempts}` : ''),
   );
   return attempts;
@@ -84,7 +106,7 @@ async function notify(client, request, { showAttempts = false, onRetry = () => {
 /** Sends a request that must fail with `code`; returns the error and its details. */
 async function expectFailure(client, request, code) {
   try {
-    await sendWithRetry(client, request);
+    await sendWithRetry(client, 'sendPaymentResult', request);
   } catch (err) {
     if (err.code !== code) throw err;
     return { err, details: errorDetails(err) };
@@ -97,14 +119,14 @@ async function main() {
   const client = new RiskService(addr, grpc.credentials.createInsecure());
   try {
     // A payment that succeeded.
-    await notify(client, {
+    await notify(client, 'sendPaymentResult', {
       referenceTransactionId: `${LANG}-success-1`,
       paymentStatus: 'PAYMENT_STATUS_SUCCESS',
       paymentMethodProvider: 'VISA',
     });
 
     // A payment the issuer declined after a 3-D Secure challenge.
-    await notify(client, {
+    await notify(client, 'sendPaymentResult', {
       referenceTransactionId: `${LANG}-fail-1`,
       paymentStatus: 'PAYMENT_STATUS_FAIL',
       paymentMethodProvider: 'VISA',
@@ -122,6 +144,31 @@ async function main() {
           cavv: 'AAABCZIhcQAAAABZlyFxAAAAAAA=',
         },
       },
+    });
+
+    // A partial refund of the first payment: one item of USD 10.00, in minor units (cents).
+    const item = { currency: 'USD', value: 1000 };
+    await notify(client, 'sendRefundResult', {
+      referenceTransactionId: `${LANG}-success-1`,
+      referenceRefundId: `${LANG}-refund-1`,
+      actualRefundAmount: item, // the total refunded on this transaction so far
+      refundRecords: [
+        {
+          referenceOrderId: `${LANG}-success-1-order`,
+          referenceGoodsId: 'sku-42',
+          amount: item,
+          refundReason: 'damaged in transit',
+          refundTime: now(),
+        },
+      ],
+    });
+
+    // The declined payment reported as suspicious.
+    await notify(client, 'reportRisk', {
+      referenceTransactionId: `${LANG}-fail-1`,
+      riskType: 'RISK_TYPE_SUSPICIOUS',
+      reportReason: '3-D Secure challenge failed; card tried on several accounts',
+      riskOccurrenceTime: now(),
     });
 
     // Antom refuses the call (the emulator's emu-code- prefix): ErrorInfo from antom.com.
@@ -164,6 +211,7 @@ async function main() {
     const retries = [];
     const attempts = await notify(
       client,
+      'sendPaymentResult',
       { referenceTransactionId: ref, paymentStatus: 'PAYMENT_STATUS_SUCCESS', paymentMethodProvider: 'VISA' },
       { showAttempts: true, onRetry: (retry) => retries.push(retry) },
     );

@@ -1,8 +1,9 @@
-"""A Python client of antom-sidecar: reports payment results to Antom through it.
+"""A Python client of antom-sidecar: reports payment results, a refund and a risk to Antom.
 
-Sends a SUCCESS and a FAIL payment result, then shows the errors a caller meets (an
-Antom refusal, a request the sidecar refuses before the network, an outage that a retry
-gets past), each read with rpc_errors.details.
+Sends a SUCCESS and a FAIL payment result, a refund of the first payment
+(SendRefundResult) and a risk report on the second (ReportRisk), then shows the errors
+a caller meets (an Antom refusal, a request the sidecar refuses before the network, an
+outage that a retry gets past), each read with rpc_errors.details.
 
     python client.py [ADDR]     # ADDR: argv[1], else $ANTOM_SIDECAR_ADDR, else 127.0.0.1:50051
 
@@ -15,6 +16,7 @@ import sys
 import time
 
 import grpc
+from google.protobuf import timestamp_pb2
 
 import rpc_errors
 
@@ -56,14 +58,22 @@ def retry_delay(err, attempt):
 
 
 def send(stub, request, on_retry):
-    """SendPaymentResult with a deadline and bounded retries; returns (response, attempts).
+    """Calls the RPC that takes `request` with a deadline and bounded retries; returns
+    (response, attempts).
 
-    Resending the same reference_transaction_id is safe: Antom keys the call by it.
+    Resending the same request is treated as safe: each of these notifications reports a
+    fact, and a resend tells Antom the same fact (it keys sendPaymentResult by
+    reference_transaction_id; it documents no key for refunds and risk reports).
     Raises the last grpc.RpcError when the call fails for good.
     """
+    call = {
+        pb.SendPaymentResultRequest: stub.SendPaymentResult,
+        pb.SendRefundResultRequest: stub.SendRefundResult,
+        pb.ReportRiskRequest: stub.ReportRisk,
+    }[type(request)]
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
-            return stub.SendPaymentResult(request, timeout=DEADLINE_SECONDS), attempt
+            return call(request, timeout=DEADLINE_SECONDS), attempt
         except grpc.RpcError as err:
             delay = retry_delay(err, attempt)
             if delay is None or attempt == MAX_ATTEMPTS:
@@ -100,6 +110,36 @@ def failed_3ds_payment(reference):
     )
 
 
+def now():
+    """The current time, for the proto's google.protobuf.Timestamp fields. The sidecar
+    sends it to the second, as RFC 3339 in UTC (e.g. 2026-11-27T08:15:30+00:00)."""
+    timestamp = timestamp_pb2.Timestamp()
+    timestamp.GetCurrentTime()
+    return timestamp
+
+
+def refund(reference, refund_id):
+    """A partial refund of a payment: one item of USD 10.00, in minor units (cents)."""
+    item = pb.Amount(currency="USD", value=1000)
+    return pb.SendRefundResultRequest(
+        reference_transaction_id=reference,
+        reference_refund_id=refund_id,
+        actual_refund_amount=item,  # the total refunded on this transaction so far
+        refund_records=[pb.RefundRecord(reference_order_id=f"{reference}-order", reference_goods_id="sku-42",
+                                        amount=item, refund_reason="damaged in transit", refund_time=now())],
+    )
+
+
+def risk_report(reference):
+    """Reports a payment as suspicious: the card was declined after a 3-D Secure challenge."""
+    return pb.ReportRiskRequest(
+        reference_transaction_id=reference,
+        risk_type=pb.RISK_TYPE_SUSPICIOUS,
+        report_reason="3-D Secure challenge failed; card tried on several accounts",
+        risk_occurrence_time=now(),
+    )
+
+
 def invalid_payment(reference):
     """Refused by the sidecar before the network: no provider, and an eci over 8 characters."""
     return payment(
@@ -115,8 +155,13 @@ def milliseconds(seconds):
     return round(seconds * 1000)
 
 
-def status_name(request):
-    return pb.PaymentStatus.Name(request.payment_status).removeprefix("PAYMENT_STATUS_")
+def what(request):
+    """The ok line's first field: what the request told Antom."""
+    if isinstance(request, pb.SendRefundResultRequest):
+        return f"refund={request.reference_refund_id}"
+    if isinstance(request, pb.ReportRiskRequest):
+        return f"risk_type={pb.RiskType.Name(request.risk_type).removeprefix('RISK_TYPE_')}"
+    return f"status={pb.PaymentStatus.Name(request.payment_status).removeprefix('PAYMENT_STATUS_')}"
 
 
 def print_retry(request, attempt, err, delay):
@@ -146,6 +191,8 @@ def run(stub):
     calls = [
         (payment(f"{LANG}-success-1", pb.PAYMENT_STATUS_SUCCESS), "ok"),
         (failed_3ds_payment(f"{LANG}-fail-1"), "ok"),
+        (refund(f"{LANG}-success-1", f"{LANG}-refund-1"), "ok"),
+        (risk_report(f"{LANG}-fail-1"), "ok"),
         # The emulator answers PARAM_ILLEGAL (status F) to this reference.
         (payment(f"emu-code-PARAM_ILLEGAL-{LANG}-1", pb.PAYMENT_STATUS_SUCCESS), "error"),
         (invalid_payment(f"{LANG}-invalid-1"), "invalid"),
@@ -164,8 +211,7 @@ def run(stub):
         else:
             outcome = "retried" if attempts > 1 else "ok"
             suffix = f" attempts={attempts}" if attempts > 1 or expected == "retried" else ""
-            print(f"ok status={status_name(request)} reference={reference} result={response.result_code}{suffix}",
-                  flush=True)
+            print(f"ok {what(request)} reference={reference} result={response.result_code}{suffix}", flush=True)
         if outcome != expected:
             problem = f"{reference}: expected {expected}, got {outcome}"
             if (expected, outcome) == ("retried", "ok"):

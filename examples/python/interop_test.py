@@ -1,5 +1,6 @@
 """An independent client in another language: Python's grpcio (gRPC core) against
-`antom-sidecar dev`. Stubs are generated from proto/ at run time with grpcio-tools.
+`antom-sidecar dev`. Stubs are generated from proto/ at run time with grpcio-tools, and
+the dev processes started and stopped, by devmode.py (shared with sdk_compare_test.py).
 The admin listener's /metrics is read with the Prometheus project's own Python parsers
 (text 0.0.4 and OpenMetrics), a W3C traceparent is followed to the emulator, and the
 example client (client.py, with rpc_errors.py) runs against a dev process of its own.
@@ -7,77 +8,33 @@ example client (client.py, with rpc_errors.py) runs against a dev process of its
 Run: bash examples/python/test.sh [path/to/antom-sidecar], which installs
 requirements.txt and requirements-test.txt into run.sh's virtualenv and runs
 python examples/python/interop_test.py [path/to/antom-sidecar]
-(default: target/debug/antom-sidecar).
+(default: target/debug/antom-sidecar), then sdk_compare_test.py.
 """
 
 import contextlib
 import io
 import json
-import os
-import subprocess
 import sys
-import tempfile
-import threading
 import unittest
 import urllib.request
 
 import grpc
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
-from grpc_tools import protoc
 from prometheus_client import parser
 from prometheus_client.openmetrics import parser as openmetrics_parser
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-BINARY = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(ROOT, "target", "debug", "antom-sidecar")
+import devmode
+from devmode import HERE, pb
 
-
-def generate_stubs():
-    out = tempfile.mkdtemp(prefix="antom-stubs-")
-    proto_dir = os.path.join(ROOT, "proto")
-    include = os.path.join(os.path.dirname(protoc.__file__), "_proto")
-    code = protoc.main(["protoc", f"-I{proto_dir}", f"-I{include}", f"--python_out={out}", f"--grpc_python_out={out}",
-                        "antom/risk/v1/risk_service.proto"])
-    assert code == 0, "grpcio-tools failed to compile the proto"
-    sys.path.insert(0, out)
-    from antom.risk.v1 import risk_service_pb2, risk_service_pb2_grpc
-    return risk_service_pb2, risk_service_pb2_grpc
-
-
-pb, pb_grpc = generate_stubs()
 # The example's modules, with the stubs just generated (client.py finds them imported).
 sys.path.insert(0, HERE)
 import client  # noqa: E402
 import rpc_errors  # noqa: E402
 
 
-def after(line, prefix):
-    return line.split(prefix, 1)[1].split(",", 1)[0].split(" ", 1)[0].strip()
-
-
-class DevMode(unittest.TestCase):
-    """A `dev` process of the class's own, its admin listener on a free port."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.proc = subprocess.Popen([BINARY, "dev", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"],
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                    env={"PATH": os.environ.get("PATH", "")})
-        first = cls.proc.stdout.readline()
-        assert "gRPC on " in first, f"unexpected banner: {first!r}"
-        # Keep draining stdout so the sidecar never writes into a full pipe.
-        threading.Thread(target=cls.proc.stdout.read, daemon=True).start()
-        cls.admin = after(first, "admin on ")
-        cls.emulator = after(first, "emulator on ")
-        cls.channel = grpc.insecure_channel(after(first, "gRPC on "))
-        cls.stub = pb_grpc.RiskServiceStub(cls.channel)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.channel.close()
-        cls.proc.terminate()
-        assert cls.proc.wait(timeout=20) == 0, "SIGTERM ends dev mode cleanly"
+class DevMode(devmode.DevMode):
+    """devmode.DevMode, with a valid SendPaymentResultRequest to hand."""
 
     def request(self, reference, **extra):
         return pb.SendPaymentResultRequest(reference_transaction_id=reference, payment_status=pb.PAYMENT_STATUS_SUCCESS,
@@ -111,16 +68,18 @@ class PythonClient(DevMode):
         self.assertIsNone(details.retry_delay)
 
     def test_example_client_output(self):
-        # The contract the Node, Go and Python examples share (<lang> = python).
+        # The contract the Node, Go and Python examples share (<lang> = python; .ci/examples).
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             problems = client.run(self.stub)
         self.assertEqual(problems, [])
         lines = out.getvalue().splitlines()
-        self.assertEqual(len(lines), 6, lines)
+        self.assertEqual(len(lines), 8, lines)
         expected = [
             "ok status=SUCCESS reference=python-success-1 result=SUCCESS",
             "ok status=FAIL reference=python-fail-1 result=SUCCESS",
+            "ok refund=python-refund-1 reference=python-success-1 result=SUCCESS",
+            "ok risk_type=SUSPICIOUS reference=python-fail-1 result=SUCCESS",
             "error reference=emu-code-PARAM_ILLEGAL-python-1 code=INVALID_ARGUMENT domain=antom.com"
             " reason=PARAM_ILLEGAL result_status=F retry=no",
             "invalid reference=python-invalid-1 code=INVALID_ARGUMENT domain=antom-sidecar reason=INVALID_REQUEST"
@@ -131,13 +90,27 @@ class PythonClient(DevMode):
         for line, want in zip(lines, expected):
             if want is not None:
                 self.assertEqual(line, want)
-        self.assertRegex(lines[4], r"^retry reference=emu-flaky-3-python-1 attempt=1 code=UNAVAILABLE after_ms=\d+$")
+        self.assertRegex(lines[6], r"^retry reference=emu-flaky-3-python-1 attempt=1 code=UNAVAILABLE after_ms=\d+$")
         with urllib.request.urlopen(f"{self.emulator}/__emulator/received", timeout=10) as response:
-            failed = [r["body"] for r in json.load(response) if r["body"]["referenceTransactionId"] == "python-fail-1"]
+            received = json.load(response)
+
+        def bodies(api, reference):
+            return [r["body"] for r in received
+                    if r["path"].endswith(f"/{api}") and r["body"]["referenceTransactionId"] == reference]
+
+        failed = bodies("sendPaymentResult", "python-fail-1")
         self.assertEqual(failed[0]["cardVerificationResult"]["threeDSResult"],
                          {"threeDSVersion": "2.2.0", "threeDSInteractionMode": "CHALLENGE", "eci": "05",
                           "cavv": "AAABCZIhcQAAAABZlyFxAAAAAAA="})
         self.assertEqual(failed[0]["authorizationError"], {"errorCode": "05", "errorMessage": "Do not honor"})
+        # Typed in, strings out: the amount's int64 and the Timestamp (to the second, +00:00).
+        (refund,) = bodies("sendRefundResult", "python-success-1")
+        self.assertEqual(refund["actualRefundAmount"], {"currency": "USD", "value": "1000"})
+        self.assertEqual(refund["refundRecords"][0]["amount"], {"currency": "USD", "value": "1000"})
+        self.assertRegex(refund["refundRecords"][0]["refundTime"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
+        (report,) = bodies("reportRisk", "python-fail-1")
+        self.assertEqual(report["riskType"], "SUSPICIOUS")
+        self.assertRegex(report["riskOccurrenceTime"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
 
     def test_traceparent_reaches_antom(self):
         trace_id, caller_span = "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"

@@ -1,14 +1,11 @@
 //! Where the sidecar sends requests: Antom's regional domains or an explicit base URL,
-//! and the (explicitly chosen) sandbox path.
+//! and the (explicitly chosen) sandbox path, for each API.
 
 use std::{fmt, net::IpAddr, str::FromStr};
 
 use reqwest::Url;
 
-/// Path of `sendPaymentResult`, also the path that is signed.
-pub const PAYMENT_RESULT_PATH: &str = "/ams/api/v1/risk/payments/sendPaymentResult";
-/// The same under the sandbox prefix that Antom's SDKs use for `SANDBOX_` client IDs.
-pub const SANDBOX_PAYMENT_RESULT_PATH: &str = "/ams/sandbox/api/v1/risk/payments/sendPaymentResult";
+use super::{Api, ApiSpec, SendPaymentResult};
 
 /// Antom's regions, each with its own domain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,11 +48,12 @@ impl FromStr for Region {
     }
 }
 
-/// A validated endpoint: origin plus the path that is called and signed.
+/// A validated endpoint: an origin, and whether the APIs are called on their sandbox
+/// paths.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoint {
-    url: Url,
-    path: &'static str,
+    origin: Url,
+    sandbox: bool,
 }
 
 /// Why a base URL is refused.
@@ -77,9 +75,9 @@ pub enum EndpointError {
 impl Endpoint {
     /// The production endpoint of `region`.
     pub fn region(region: Region, sandbox: bool) -> Self {
-        let url = Url::parse(&format!("https://{}", region.domain()))
+        let origin = Url::parse(&format!("https://{}", region.domain()))
             .expect("region domains are valid URLs");
-        Self::with_path(url, sandbox)
+        Self { origin, sandbox }
     }
 
     /// An explicit base URL, e.g. `https://open-sea-global.alipay.com` or the emulator's
@@ -105,33 +103,38 @@ impl Endpoint {
             "http" if loopback => {}
             _ => return Err(EndpointError::Insecure(base.to_owned())),
         }
-        Ok(Self::with_path(url, sandbox))
+        Ok(Self {
+            origin: url,
+            sandbox,
+        })
     }
 
-    fn with_path(mut url: Url, sandbox: bool) -> Self {
-        let path = if sandbox {
-            SANDBOX_PAYMENT_RESULT_PATH
-        } else {
-            PAYMENT_RESULT_PATH
-        };
-        url.set_path(path);
-        Self { url, path }
+    /// The full URL to POST `api`'s requests to.
+    pub fn url(&self, api: &ApiSpec) -> Url {
+        let mut url = self.origin.clone();
+        url.set_path(self.path(api));
+        url
     }
 
-    /// The full URL to POST to.
-    pub fn url(&self) -> &Url {
-        &self.url
+    /// `api`'s path, as signed.
+    pub fn path(&self, api: &ApiSpec) -> &'static str {
+        match self.sandbox {
+            true => api.sandbox_path,
+            false => api.path,
+        }
     }
 
-    /// The path, as signed.
-    pub fn path(&self) -> &'static str {
-        self.path
+    /// Whether the APIs are called on their sandbox paths.
+    pub fn is_sandbox(&self) -> bool {
+        self.sandbox
     }
 }
 
+/// The URL of `sendPaymentResult`, which shows the origin and the path chosen (in
+/// `serve`'s start-up line and `check`'s report) as it did when that was the only API.
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.url.fmt(f)
+        self.url(&SendPaymentResult::SPEC).fmt(f)
     }
 }
 
@@ -141,18 +144,32 @@ mod tests {
 
     #[test]
     fn regions_map_to_documented_domains() {
+        let payment = SendPaymentResult::SPEC;
         let e = Endpoint::region("SEA".parse().expect("region"), false);
         assert_eq!(
-            e.url().as_str(),
+            e.url(&payment).as_str(),
             "https://open-sea-global.alipay.com/ams/api/v1/risk/payments/sendPaymentResult"
         );
+        assert_eq!(e.to_string(), e.url(&payment).as_str());
         let e = Endpoint::region(Region::Us, true);
         assert_eq!(
-            e.url().as_str(),
+            e.url(&payment).as_str(),
             "https://open.antglobal-us.com/ams/sandbox/api/v1/risk/payments/sendPaymentResult"
         );
-        assert_eq!(e.path(), SANDBOX_PAYMENT_RESULT_PATH);
+        assert_eq!(e.path(&payment), crate::antom::SANDBOX_PAYMENT_RESULT_PATH);
         assert!("eu".parse::<Region>().is_err());
+    }
+
+    #[test]
+    fn each_api_has_its_own_path_on_one_origin() {
+        let e = Endpoint::base_url("http://127.0.0.1:8080", true).expect("endpoint");
+        for api in crate::antom::APIS {
+            assert_eq!(e.path(&api), api.sandbox_path);
+            assert_eq!(
+                e.url(&api).as_str(),
+                format!("http://127.0.0.1:8080{}", api.sandbox_path)
+            );
+        }
     }
 
     #[test]

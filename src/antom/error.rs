@@ -17,6 +17,8 @@ pub enum AntomError {
         cause: &'static str,
         /// The transport's whole error chain, for the log only.
         detail: String,
+        /// No connection could be made (TCP or TLS): nothing reached Antom.
+        nothing_sent: bool,
     },
     /// The caller's deadline, or every attempt's timeout, passed.
     #[error("no answer from Antom in time ({attempts} attempt(s)){}", last.as_deref().map(|l| format!("; the last attempt: {l}")).unwrap_or_default())]
@@ -67,6 +69,18 @@ pub enum AntomError {
 }
 
 impl AntomError {
+    /// Whether the request certainly did not reach Antom: no connection could be made,
+    /// or the sidecar's limit refused it before sending.
+    pub fn nothing_sent(&self) -> bool {
+        matches!(
+            self,
+            Self::Unreachable {
+                nothing_sent: true,
+                ..
+            } | Self::Overloaded { .. }
+        )
+    }
+
     /// The sidecar's `ErrorInfo` reason for this failure; `None` for [`Self::Rejected`],
     /// whose reason is Antom's result code.
     pub fn reason(&self) -> Option<&'static str> {

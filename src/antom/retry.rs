@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{AntomError, ResultStatus, documented_status};
+use super::{AntomError, ApiSpec, ResultStatus, documented_status};
 
 /// Whether another attempt may help and is safe. `sendPaymentResult` is a notification
 /// keyed by `referenceTransactionId`, so a resend is harmless; it may help when Antom said
@@ -24,6 +24,13 @@ pub fn is_retryable(error: &AntomError) -> bool {
         | AntomError::BadSignature { .. }
         | AntomError::Unsigned { .. } => false,
     }
+}
+
+/// Whether the loop tries `api` again after `error`: when [`is_retryable`] allows it,
+/// and for an API that is not [`ApiSpec::retry_safe`] only when nothing can have
+/// reached Antom (no connection could be made), since a resend could act twice.
+pub fn may_retry(api: &ApiSpec, error: &AntomError) -> bool {
+    is_retryable(error) && (api.retry_safe || error.nothing_sent())
 }
 
 /// Why a retryable failure is retried, for the `antom_retries_total` metric: a U result,
@@ -76,6 +83,46 @@ impl RetryPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::antom::{AntomResult, Api, SendPaymentResult};
+
+    #[test]
+    fn an_api_that_is_not_retry_safe_is_retried_only_when_nothing_was_sent() {
+        let safe = SendPaymentResult::SPEC;
+        let unsafe_api = ApiSpec {
+            name: "test",
+            retry_safe: false,
+            ..safe
+        };
+        let unreachable = |nothing_sent| AntomError::Unreachable {
+            attempts: 1,
+            cause: "",
+            detail: String::new(),
+            nothing_sent,
+        };
+        let u = AntomError::Rejected(AntomResult {
+            result_code: "UNKNOWN_EXCEPTION".into(),
+            result_status: ResultStatus::Unknown,
+            result_message: String::new(),
+        });
+        let timeout = AntomError::Timeout {
+            attempts: 1,
+            last: None,
+        };
+        let http = AntomError::HttpStatus { status: 503 };
+        // (error, retried when safe, retried when not)
+        let cases = [
+            (unreachable(true), true, true),
+            (unreachable(false), true, false),
+            (u, true, false),
+            (timeout, true, false),
+            (http, true, false),
+            (AntomError::HttpStatus { status: 400 }, false, false),
+        ];
+        for (error, when_safe, when_not) in cases {
+            assert_eq!(may_retry(&safe, &error), when_safe, "{error:?}");
+            assert_eq!(may_retry(&unsafe_api, &error), when_not, "{error:?}");
+        }
+    }
 
     #[test]
     fn delays_grow_and_stay_capped() {

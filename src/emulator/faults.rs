@@ -16,7 +16,8 @@ pub struct Faults {
     pub http_status: Option<u16>,
     /// `emu-garbage-`: a 200 whose body is not JSON.
     pub garbage: bool,
-    /// `emu-flaky-<N>-`: the first N attempts of this ID get UNKNOWN_EXCEPTION.
+    /// `emu-flaky-<N>-`: the first N attempts of this ID (at each API) get
+    /// UNKNOWN_EXCEPTION.
     pub flaky: Option<u32>,
     /// `emu-code-<RESULT_CODE>[-S|-F|-U]-`: that result, with its documented status
     /// (or the one given; unknown codes default to F).

@@ -1,8 +1,11 @@
 //! What the emulator demands of a request, as Antom does: the headers, a valid
-//! signature (or API key), and a body whose every non-array value is a string.
+//! signature (or API key), and a body that follows its API's rules ([`body`]).
+
+mod body;
 
 use hyper::HeaderMap;
-use serde_json::{Map, Value};
+
+pub use body::check_body;
 
 use crate::signing::{SignatureHeader, VerifyingKey, content_to_sign};
 
@@ -15,7 +18,7 @@ pub struct Refusal {
     pub message: String,
 }
 
-fn refuse(code: &'static str, message: impl Into<String>) -> Refusal {
+pub(super) fn refuse(code: &'static str, message: impl Into<String>) -> Refusal {
     Refusal {
         code,
         message: message.into(),
@@ -99,107 +102,4 @@ pub fn authenticate(
     };
     let fingerprint = Some(key.fingerprint().to_owned());
     Ok(caller(signature.key_version, "signature", fingerprint))
-}
-
-/// Fields each object may hold; the emulator refuses unknown ones to catch typos.
-fn allowed(object: &str) -> &'static [&'static str] {
-    match object {
-        "" => &[
-            "referenceTransactionId",
-            "paymentStatus",
-            "authorizationError",
-            "cardVerificationResult",
-            "paymentMethodProvider",
-        ],
-        "authorizationError" => &["errorCode", "errorMessage"],
-        "cardVerificationResult" => &[
-            "authenticationType",
-            "authenticationMethod",
-            "cvvResult",
-            "avsResult",
-            "authorizationCode",
-            "threeDSResult",
-        ],
-        "cardVerificationResult.threeDSResult" => {
-            &["threeDSVersion", "threeDSInteractionMode", "eci", "cavv"]
-        }
-        _ => &[],
-    }
-}
-
-/// Checks the body of `sendPaymentResult` and returns it parsed.
-pub fn check_body(body: &[u8]) -> Result<Map<String, Value>, Refusal> {
-    let Ok(Value::Object(root)) = serde_json::from_slice::<Value>(body) else {
-        return Err(refuse("PARAM_ILLEGAL", "the body is not a JSON object"));
-    };
-    check_object("", &root)?;
-    let text = |name: &str| root.get(name).and_then(Value::as_str);
-    match text("referenceTransactionId") {
-        None => return Err(refuse("PARAM_ILLEGAL", "referenceTransactionId is missing")),
-        Some(id) if id.is_empty() || id.chars().count() > 64 => {
-            return Err(refuse(
-                "PARAM_ILLEGAL",
-                "referenceTransactionId must be 1 to 64 characters",
-            ));
-        }
-        Some(_) => {}
-    }
-    if !matches!(text("paymentStatus"), Some("SUCCESS" | "FAIL")) {
-        return Err(refuse(
-            "PARAM_ILLEGAL",
-            "paymentStatus must be SUCCESS or FAIL",
-        ));
-    }
-    if text("paymentMethodProvider").is_none_or(str::is_empty) {
-        return Err(refuse("PARAM_ILLEGAL", "paymentMethodProvider is missing"));
-    }
-    Ok(root)
-}
-
-fn check_object(path: &str, object: &Map<String, Value>) -> Result<(), Refusal> {
-    for (name, value) in object {
-        let field = if path.is_empty() {
-            name.clone()
-        } else {
-            format!("{path}.{name}")
-        };
-        if !allowed(path).contains(&name.as_str()) {
-            return Err(refuse("PARAM_ILLEGAL", format!("unknown field {field}")));
-        }
-        match value {
-            Value::String(_) => {}
-            Value::Object(inner) => check_object(&field, inner)?,
-            other => {
-                return Err(refuse(
-                    "PARAM_ILLEGAL",
-                    format!("{field} must be a JSON string, got {other}"),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn body_rules() {
-        let ok = br#"{"referenceTransactionId":"a","paymentStatus":"FAIL","paymentMethodProvider":"VISA"}"#;
-        assert!(check_body(ok).is_ok());
-        let cases: [&[u8]; 7] = [
-            b"[]",
-            br#"{"paymentStatus":"FAIL","paymentMethodProvider":"VISA"}"#,
-            br#"{"referenceTransactionId":"a","paymentStatus":"DONE","paymentMethodProvider":"VISA"}"#,
-            br#"{"referenceTransactionId":"a","paymentStatus":"FAIL"}"#,
-            br#"{"referenceTransactionId":"a","paymentStatus":"FAIL","paymentMethodProvider":"VISA","x":"1"}"#,
-            br#"{"referenceTransactionId":"a","paymentStatus":"FAIL","paymentMethodProvider":"VISA","cardVerificationResult":{"threeDSResult":{"eci":5}}}"#,
-            br#"{"referenceTransactionId":null,"paymentStatus":"FAIL","paymentMethodProvider":"VISA"}"#,
-        ];
-        for body in cases {
-            let err = check_body(body).expect_err(std::str::from_utf8(body).unwrap_or_default());
-            assert_eq!(err.code, "PARAM_ILLEGAL");
-        }
-    }
 }

@@ -9,7 +9,7 @@ use proptest::{prelude::*, test_runner::TestCaseError};
 pub const CASES: u32 = 512;
 /// Cases of the properties that cross a socket (and sign with RSA) per case.
 pub const NET_CASES: u32 = 64;
-/// `MAX_RESPONSE_BYTES` in src/antom.rs (private): the largest body read from Antom.
+/// `MAX_RESPONSE_BYTES` in src/antom/call.rs (private): the largest body read from Antom.
 pub const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 
 pub fn config(cases: u32) -> ProptestConfig {

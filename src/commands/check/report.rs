@@ -2,7 +2,7 @@
 //! settings and the sources of their keys. Key material never appears.
 
 use crate::{
-    antom::{Auth, SANDBOX_PAYMENT_RESULT_PATH, Settings},
+    antom::{Auth, Settings},
     config::{KeySources, is_test_api_key},
     keys::{self, KeySource},
 };
@@ -16,7 +16,7 @@ pub(super) fn report(
     sources: &KeySources,
     sandbox_setting: &str,
 ) -> Result<Vec<Row>, keys::KeyError> {
-    let sandbox = settings.endpoint().path() == SANDBOX_PAYMENT_RESULT_PATH;
+    let sandbox = settings.endpoint().is_sandbox();
     let mut rows = vec![
         ("client ID", settings.client_id().to_owned()),
         ("endpoint", settings.endpoint().to_string()),

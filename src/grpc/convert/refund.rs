@@ -1,0 +1,54 @@
+//! `SendRefundResultRequest` → [`RefundResult`].
+
+use super::{Check, InvalidRequest};
+use crate::{
+    pb,
+    refund::{MAX_REFUND_RECORDS, RefundRecord, RefundResult},
+};
+
+impl TryFrom<pb::SendRefundResultRequest> for RefundResult {
+    type Error = InvalidRequest;
+
+    fn try_from(req: pb::SendRefundResultRequest) -> Result<Self, Self::Error> {
+        let mut c = Check::default();
+        let reference_transaction_id =
+            c.required_text("reference_transaction_id", req.reference_transaction_id, 64);
+        let reference_refund_id =
+            c.required_text("reference_refund_id", req.reference_refund_id, 64);
+        let actual_refund_amount = c
+            .required("actual_refund_amount", req.actual_refund_amount)
+            .and_then(|a| c.amount("actual_refund_amount", a));
+        let count = req.refund_records.len();
+        let refund_records = if count > MAX_REFUND_RECORDS {
+            // The records themselves are not checked: the request goes back as a whole.
+            let limit = format!("must hold at most {MAX_REFUND_RECORDS} records, got {count}");
+            c.violation("refund_records", limit);
+            Vec::new()
+        } else {
+            (req.refund_records.into_iter().enumerate())
+                .map(|(i, r)| record(&mut c, &format!("refund_records[{i}]"), r))
+                .collect()
+        };
+        c.finish(|| {
+            Some(Self {
+                reference_transaction_id,
+                reference_refund_id,
+                actual_refund_amount: actual_refund_amount?,
+                refund_records,
+            })
+        })
+    }
+}
+
+/// One record; every field optional, so one with nothing set is sent as `{}`.
+fn record(c: &mut Check, p: &str, r: pb::RefundRecord) -> RefundRecord {
+    RefundRecord {
+        reference_order_id: c.text(&format!("{p}.reference_order_id"), r.reference_order_id, 64),
+        reference_goods_id: c.text(&format!("{p}.reference_goods_id"), r.reference_goods_id, 64),
+        amount: r.amount.and_then(|a| c.amount(&format!("{p}.amount"), a)),
+        refund_reason: c.text(&format!("{p}.refund_reason"), r.refund_reason, 256),
+        refund_time: r
+            .refund_time
+            .and_then(|t| c.time(&format!("{p}.refund_time"), t)),
+    }
+}
