@@ -5,6 +5,7 @@
 
 mod api;
 mod call;
+mod decide_answer;
 mod endpoint;
 mod error;
 mod key_cell;
@@ -18,9 +19,10 @@ use key_cell::{KeyCell, Keys};
 use tokio::sync::Semaphore;
 
 pub use api::{
-    APIS, Api, ApiSpec, FromAnswer, PAYMENT_RESULT_PATH, ReportRisk, SANDBOX_PAYMENT_RESULT_PATH,
-    SendPaymentResult, SendRefundResult,
+    APIS, Api, ApiSpec, Decide, FromAnswer, PAYMENT_RESULT_PATH, ReportRisk,
+    SANDBOX_PAYMENT_RESULT_PATH, SendPaymentResult, SendRefundResult,
 };
+pub use decide_answer::{AuthenticationDecision, DecideAnswer, Decision};
 pub use endpoint::{Endpoint, EndpointError, Region};
 pub use error::AntomError;
 pub use response::{

@@ -2,7 +2,7 @@
 //! its production and sandbox path), verifies request signatures with the merchant's
 //! public key, enforces each API's body rules, answers signed with its own key, records
 //! what it accepted (`GET /__emulator/received`), and injects faults chosen by
-//! `referenceTransactionId` prefix (see [`Faults`]).
+//! `referenceTransactionId` prefix (see [`Faults`]), `decide`'s decision too.
 
 mod faults;
 mod handle;
@@ -35,7 +35,7 @@ pub use keys_dir::{KeysDir, KeysDirError};
 pub use tls::{TlsError, TlsIdentity};
 
 use crate::{
-    antom::{APIS, ApiSpec, ResultStatus},
+    antom::{APIS, Api, ApiSpec, Decide, ResultStatus},
     secret::Secret,
     server::{Connections, Limits, Listener, TlsCell},
     signing::{SigningKey, VerifyingKey, content_to_sign, signature_header},
@@ -312,26 +312,24 @@ impl Emulator {
                 ));
             }
         }
-        if let Some((code, status)) = &faults.code {
-            return Ok(self.answer(
-                path,
-                &client_id,
-                (code, *status, "emulated result"),
-                &faults,
-            ));
+        let result = match &faults.code {
+            Some((code, status)) => (code.as_str(), *status, "emulated result"),
+            None => {
+                let record = json!({"path": path, "caller": caller, "body": parsed});
+                self.inner
+                    .received
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(record);
+                ("SUCCESS", ResultStatus::Success, "success")
+            }
+        };
+        let mut body = result_body(result);
+        // A decide answered S carries its decision, even under `emu-code-…-S`.
+        if api.name == Decide::SPEC.name && result.1 == ResultStatus::Success {
+            add_decision(&mut body, &faults);
         }
-        let record = json!({"path": path, "caller": caller, "body": parsed});
-        self.inner
-            .received
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(record);
-        Ok(self.answer(
-            path,
-            &client_id,
-            ("SUCCESS", ResultStatus::Success, "success"),
-            &faults,
-        ))
+        Ok(self.respond(path, &client_id, body, &faults))
     }
 
     /// Antom's answer: `{"result":{...}}`, signed unless a fault says otherwise.
@@ -339,11 +337,21 @@ impl Emulator {
         &self,
         path: &str,
         client_id: &str,
-        (code, status, message): (&str, ResultStatus, &str),
+        result: (&str, ResultStatus, &str),
         faults: &Faults,
     ) -> HttpResponse {
-        let body = json!({"result": {"resultCode": code, "resultStatus": status.as_str(), "resultMessage": message}});
-        let body = Bytes::from(body.to_string());
+        self.respond(path, client_id, result_body(result), faults)
+    }
+
+    /// `body` as Antom's answer, signed unless a fault says otherwise.
+    fn respond(
+        &self,
+        path: &str,
+        client_id: &str,
+        body: AnswerBody<'_>,
+        faults: &Faults,
+    ) -> HttpResponse {
+        let body = Bytes::from(serde_json::to_vec(&body).unwrap_or_default());
         let mut response = json_response(StatusCode::OK, body.clone());
         if faults.unsigned {
             return response;
@@ -370,6 +378,36 @@ impl Emulator {
     }
 }
 
+/// Antom's answer, its keys in Antom's order: `result`, then `decide`'s decision.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AnswerBody<'a> {
+    result: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decision: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authentication_decision: Option<&'a str>,
+}
+
+/// `{"result":{...}}`.
+fn result_body((code, status, message): (&str, ResultStatus, &str)) -> AnswerBody<'static> {
+    let result =
+        json!({"resultCode": code, "resultStatus": status.as_str(), "resultMessage": message});
+    AnswerBody {
+        result,
+        decision: None,
+        authentication_decision: None,
+    }
+}
+
+/// `decide`'s decision after `result`, as `faults` choose: `ACCEPT` by default.
+fn add_decision<'a>(body: &mut AnswerBody<'a>, faults: &'a Faults) {
+    if !faults.no_decision {
+        body.decision = Some(faults.decision.as_deref().unwrap_or("ACCEPT"));
+    }
+    body.authentication_decision = faults.authentication_decision.as_deref();
+}
+
 fn json_response(status: StatusCode, body: Bytes) -> HttpResponse {
     let mut response = Response::new(Full::new(body));
     *response.status_mut() = status;
@@ -390,4 +428,34 @@ fn text_response(status: StatusCode, text: &'static str) -> HttpResponse {
 fn api_at(path: &str) -> Option<ApiSpec> {
     APIS.into_iter()
         .find(|api| api.path == path || api.sandbox_path == path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decides_answer_is_the_result_then_the_decision() {
+        let answer = |id: &str| {
+            let faults = Faults::parse(id);
+            let mut body = result_body(("SUCCESS", ResultStatus::Success, "success"));
+            add_decision(&mut body, &faults);
+            serde_json::to_string(&body).expect("JSON")
+        };
+        let result =
+            r#""result":{"resultCode":"SUCCESS","resultMessage":"success","resultStatus":"S"}"#;
+        assert_eq!(
+            answer("tx-1"),
+            format!(r#"{{{result},"decision":"ACCEPT"}}"#)
+        );
+        assert_eq!(
+            answer("emu-3d-1"),
+            format!(r#"{{{result},"decision":"ACCEPT","authenticationDecision":"3D"}}"#)
+        );
+        assert_eq!(
+            answer("emu-reject-1"),
+            format!(r#"{{{result},"decision":"REJECT"}}"#)
+        );
+        assert_eq!(answer("emu-nodecision-1"), format!("{{{result}}}"));
+    }
 }

@@ -18,6 +18,9 @@
 //! - [`call`]: one call's record (deadline, trace, what happened), edge to Antom client.
 //! - [`payment`], [`refund`], [`risk_report`]: the domain requests, one per Antom API
 //!   (`sendPaymentResult`, `sendRefundResult`, `reportRisk`), and their exact wire JSON.
+//! - [`decide`]: the request of Antom's `decide` (a real-time risk decision): orders,
+//!   goods, shipping, buyer, environment, merchant, travel and card data, one file per
+//!   group, and its exact wire JSON.
 //! - [`wire`]: what the requests share on the wire: compact JSON of strings, amounts and
 //!   ISO 4217 currencies, times (RFC 3339 to the second).
 //! - [`antom`]: the Antom HTTP client: each API as a description ([`antom::Api`]) and one
@@ -39,6 +42,7 @@ pub mod call;
 pub mod cli;
 pub mod commands;
 pub(crate) mod config;
+pub mod decide;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod grpc;

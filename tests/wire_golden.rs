@@ -4,6 +4,7 @@
 //! intended change with `UPDATE_GOLDEN=1 cargo test --test wire_golden`.
 
 mod wire_golden {
+    mod decide;
     mod report_risk;
     mod send_refund_result;
 }

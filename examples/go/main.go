@@ -1,7 +1,7 @@
 // Command antom-risk-example calls antom-sidecar's RiskService from Go: a SUCCESS and a
 // FAIL payment result (SendPaymentResult), a refund (SendRefundResult) and a risk report
-// (ReportRisk), an error from Antom, a request the sidecar refuses, and a retry that
-// honours RetryInfo. It prints one line per outcome on stdout, and exits 1 on anything
+// (ReportRisk), two risk decisions (Decide: ACCEPT, and the emulator's REJECT), an error
+// from Antom, a request the sidecar refuses, and a retry that honours RetryInfo. It prints one line per outcome on stdout, and exits 1 on anything
 // it did not expect.
 //
 //	antom-risk-example [ADDR]   // else $ANTOM_SIDECAR_ADDR, else 127.0.0.1:50051
@@ -59,6 +59,8 @@ func run(addr string) error {
 		notifyFail,
 		notifyRefund,
 		reportRisk,
+		decideAccept,
+		decideReject,
 		antomError,
 		invalidRequest,
 		retryFlaky,
@@ -151,6 +153,67 @@ func reportRisk(client riskv1.RiskServiceClient) error {
 	}, nil)
 	what := "risk_type=" + strings.TrimPrefix(req.RiskType.String(), "RISK_TYPE_")
 	return printOK(what, req.ReferenceTransactionId, resp, attempts, err, false)
+}
+
+// decideAccept asks Antom for a risk decision, which the emulator accepts.
+func decideAccept(client riskv1.RiskServiceClient) error {
+	return decide(client, lang+"-decide-1", riskv1.Decision_DECISION_ACCEPT)
+}
+
+// decideReject asks for a decision that the emulator rejects (its emu-reject- prefix).
+// The call succeeds all the same: the decision is the answer.
+func decideReject(client riskv1.RiskServiceClient) error {
+	return decide(client, "emu-reject-"+lang+"-decide-1", riskv1.Decision_DECISION_REJECT)
+}
+
+// decide asks Antom for a risk decision before authorization, with the least Decide
+// takes: the six fields Antom requires (one order, the buyer, the amount paid, one
+// payment detail), lightly filled; USD 19.00 by card. It prints the ok line and checks
+// the decision.
+//
+// Decide is a query, not a notification: Antom documents no idempotency key for it, so
+// a resent decide may be evaluated, and counted, as a new attempt. The sidecar retries it
+// itself only when no connection to Antom could be made; this client calls it once (with
+// callTimeout), and on failure would apply its own fallback (ask for 3D Secure, or
+// decline) rather than resend on RetryInfo.
+func decide(client riskv1.RiskServiceClient, reference string, want riskv1.Decision) error {
+	amount := &riskv1.Amount{Currency: "USD", Value: 1900}
+	req := &riskv1.DecideRequest{
+		ReferenceTransactionId: reference,
+		AuthorizationPhase:     riskv1.AuthorizationPhase_AUTHORIZATION_PHASE_PRE_AUTHORIZATION,
+		Orders:                 []*riskv1.Order{{ReferenceOrderId: reference + "-order", OrderAmount: amount}},
+		Buyer:                  &riskv1.Buyer{ReferenceBuyerId: "buyer-42"},
+		ActualPaymentAmount:    amount,
+		PaymentDetails: []*riskv1.PaymentDetail{{
+			Amount:        amount,
+			PaymentMethod: &riskv1.PaymentMethod{PaymentMethodType: "CARD"},
+		}},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	resp, err := client.Decide(ctx, req)
+	if err != nil {
+		d := ReadErrorDetails(err)
+		return fmt.Errorf("%s: %s: %s (ErrorInfo %v)", reference, CodeName(d.Code), d.Message, d.ErrorInfo)
+	}
+	fmt.Printf("ok decision=%s reference=%s result=%s\n", decisionName(resp), reference, resp.GetResultCode())
+	// Act on DECISION_ACCEPT only.
+	if resp.GetDecision() != want {
+		return fmt.Errorf("%s: decision %s (%q), expected %s", reference, resp.GetDecision(),
+			resp.GetDecisionRaw(), want)
+	}
+	return nil
+}
+
+// decisionName is the decision without its prefix ("ACCEPT"), or "unknown:<Antom's
+// string>" for a value these stubs do not know (DECISION_UNKNOWN_VALUE, or a number that
+// a newer proto added).
+func decisionName(resp *riskv1.DecideResponse) string {
+	d := resp.GetDecision()
+	if _, known := riskv1.Decision_name[int32(d)]; !known || d == riskv1.Decision_DECISION_UNKNOWN_VALUE {
+		return "unknown:" + resp.GetDecisionRaw()
+	}
+	return strings.TrimPrefix(d.String(), "DECISION_")
 }
 
 // antomError gets an error from Antom (the emulator, told by the ID's prefix):

@@ -24,10 +24,12 @@ const (
 
 // withRetry makes a call, each attempt with its own deadline (callTimeout), and makes it
 // again while the answer is UNAVAILABLE or RESOURCE_EXHAUSTED, waiting as RetryInfo
-// says, up to maxAttempts calls. Resending is treated as safe: every RiskService method
-// is a notification of a fact, and a resend tells Antom the same fact (Antom keys
-// sendPaymentResult by reference_transaction_id, which stays the same; it documents no
-// key for refunds and risk reports). onRetry, if set,
+// says, up to maxAttempts calls. It is for the notifications (SendPaymentResult,
+// SendRefundResult, ReportRisk), whose resending is treated as safe: each reports a
+// fact, and a resend tells Antom the same fact (Antom keys sendPaymentResult by
+// reference_transaction_id, which stays the same; it documents no key for refunds and
+// risk reports). Decide, a query, is called once instead (see decide in main.go).
+// onRetry, if set,
 // hears of each retry before its wait. It returns how many calls were made, and the
 // last error (nil once a call succeeded).
 func withRetry(

@@ -7,7 +7,8 @@
 # 1. checks the Debian packages in debian-packages.txt (installs the missing ones when run
 #    as root, else prints the apt-get command and exits 1; warns when a version differs);
 # 2. generates the stubs from proto/ with protoc, protoc-gen-go and protoc-gen-go-grpc into
-#    examples/go/gopath/src/<the proto's go_package> (gitignored);
+#    examples/go/gopath/src/<the proto's go_package> (gitignored), from a copy without the
+#    proto3 `optional` labels, which Debian's protoc-gen-go 1.3.5 predates (see below);
 # 3. builds the client with GO111MODULE=off, GOPATH=examples/go/gopath:/usr/share/gocode
 #    and GOCACHE under ${TMPDIR:-/tmp};
 # 4. runs it. Only the client writes to stdout; everything else goes to stderr.
@@ -80,13 +81,28 @@ go_package="$(sed -n 's/^option go_package = "\([^";]*\).*/\1/p' "$proto")"
 # protobuf's API v2 (google.golang.org/protobuf/types/known/timestamppb), which Debian's
 # API v1 packages do not have: the M option maps it to golang/protobuf 1.3.5's own
 # generated Timestamp, github.com/golang/protobuf/ptypes/timestamp.
+#
+# Decide's request has proto3 `optional` fields (explicit presence: a bool or number
+# that is sent even when false or 0). protoc refuses them to a generator that does not
+# declare support, and Debian's protoc-gen-go 1.3.5 (API v1) predates them. The stubs
+# are therefore generated from a copy of the proto with the `optional` labels removed:
+# the same field numbers and types, so the same wire format, but in Go those fields are
+# plain values (false and 0 mean "not set" and are not sent). Where that matters, use
+# API v2's protoc-gen-go (1.22 or newer: pointers for `optional`; see README.md).
 rm -rf "${gopath:?}/src/$go_package"
 mkdir -p "$gopath/src" "$gopath/bin"
-protoc -I "$proto_root" \
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+rel="${proto#"$proto_root"/}"
+mkdir -p "$scratch/$(dirname "$rel")"
+sed -E 's/^([[:space:]]*)optional[[:space:]]+/\1/' "$proto" >"$scratch/$rel"
+protoc -I "$scratch" \
     --go_out="$gopath/src" \
     --go_opt=Mgoogle/protobuf/timestamp.proto=github.com/golang/protobuf/ptypes/timestamp \
     --go-grpc_out="$gopath/src" \
-    "$proto"
+    "$scratch/$rel"
+rm -rf "$scratch"
+trap - EXIT
 
 # --- 3. build -----------------------------------------------------------------------
 bin="$gopath/bin/antom-risk-example"

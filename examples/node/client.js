@@ -1,6 +1,7 @@
 // Calls antom-sidecar's RiskService with @grpc/grpc-js: two payment results
-// (SendPaymentResult), a refund (SendRefundResult) and a risk report (ReportRisk), then
-// three failures whose google.rpc details it reads (errorDetails.js).
+// (SendPaymentResult), a refund (SendRefundResult) and a risk report (ReportRisk), two
+// risk decisions (Decide: ACCEPT, and the emulator's REJECT), then three failures whose
+// google.rpc details it reads (errorDetails.js).
 //
 // Usage: node client.js [ADDR]   (else $ANTOM_SIDECAR_ADDR, else 127.0.0.1:50051)
 'use strict';
@@ -43,11 +44,13 @@ function unary(client, method, request) {
  * refunds and risk reports).
  */
 async function sendWithRetry(client, method, request, onRetry = () => {}) {
+  // Decide is a query, not a notification: see decide() below.
+  const resendOnRetryInfo = method !== 'decide';
   for (let attempt = 1; ; attempt++) {
     try {
       return { response: await unary(client, method, request), attempts: attempt };
     } catch (err) {
-      const delayMs = retryDelayMs(err, attempt);
+      const delayMs = retryDelayMs(err, attempt, resendOnRetryInfo);
       if (delayMs === undefined || attempt >= MAX_ATTEMPTS) throw err;
       onRetry({ attempt, err, delayMs });
       await sleep(delayMs);
@@ -55,12 +58,12 @@ async function sendWithRetry(client, method, request, onRetry = () => {}) {
   }
 }
 
-function retryDelayMs(err, attempt) {
+function retryDelayMs(err, attempt, resendOnRetryInfo = true) {
   if (err.code !== grpc.status.UNAVAILABLE && err.code !== grpc.status.RESOURCE_EXHAUSTED) {
     return undefined;
   }
   const details = errorDetails(err);
-  if (details.retryDelayMs !== undefined) return details.retryDelayMs;
+  if (details.retryDelayMs !== undefined) return resendOnRetryInfo ? details.retryDelayMs : undefined;
   // No details at all: the sidecar did not answer (not up yet, restarting). Back off.
   if (err.code === grpc.status.UNAVAILABLE && !details.errorInfo) return 200 * 2 ** (attempt - 1);
   return undefined; // the sidecar answered without RetryInfo: another attempt would not help
@@ -87,6 +90,38 @@ function now() {
 }
 
 class Unexpected extends Error {}
+
+/**
+ * Asks Antom for a risk decision before authorization, with the least Decide takes: the
+ * six fields Antom requires (one order, the buyer, the amount paid, one payment detail),
+ * lightly filled; USD 19.00 by card. Prints its `ok` line and checks the decision.
+ *
+ * Decide is a query, not a notification: Antom documents no idempotency key for it, so
+ * a resent decide may be evaluated, and counted, as a new attempt. The sidecar retries
+ * it itself only when no connection to Antom could be made; this client resends it only
+ * when the sidecar was not reached at all, and otherwise, on failure, applies its own
+ * fallback (ask for 3-D Secure, or decline) rather than resend on RetryInfo.
+ */
+async function decide(client, ref, expected) {
+  const amount = { currency: 'USD', value: 1900 };
+  const { response } = await sendWithRetry(client, 'decide', {
+    referenceTransactionId: ref,
+    authorizationPhase: 'AUTHORIZATION_PHASE_PRE_AUTHORIZATION',
+    orders: [{ referenceOrderId: `${ref}-order`, orderAmount: amount }],
+    buyer: { referenceBuyerId: 'buyer-42' },
+    actualPaymentAmount: amount,
+    paymentDetails: [{ amount, paymentMethod: { paymentMethodType: 'CARD' } }],
+  });
+  // Act on DECISION_ACCEPT only. A value these stubs do not know arrives as
+  // DECISION_UNKNOWN_VALUE (or, from an older proto, a bare number), with Antom's
+  // string in decisionRaw.
+  const decision =
+    response.decision === 'DECISION_UNKNOWN_VALUE' || typeof response.decision === 'number'
+      ? `unknown:${response.decisionRaw}`
+      : response.decision.replace(/^DECISION_/, '');
+  console.log(`ok decision=${decision} reference=${ref} result=${response.resultCode}`);
+  if (decision !== expected) throw new Unexpected(`${ref}: decision ${decision}, expected ${expected}`);
+}
 
 /** Sends a notification that must succeed; prints its `ok` line. */
 async function notify(client, method, request, { showAttempts = false, onRetry = () => {} } = {}) {
@@ -170,6 +205,11 @@ async function main() {
       reportReason: '3-D Secure challenge failed; card tried on several accounts',
       riskOccurrenceTime: now(),
     });
+
+    // Two risk decisions: Antom (the emulator) accepts the first; it rejects the second,
+    // because of its emu-reject- prefix. Both calls succeed: the decision is the answer.
+    await decide(client, `${LANG}-decide-1`, 'ACCEPT');
+    await decide(client, `emu-reject-${LANG}-decide-1`, 'REJECT');
 
     // Antom refuses the call (the emulator's emu-code- prefix): ErrorInfo from antom.com.
     {

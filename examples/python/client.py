@@ -1,7 +1,9 @@
-"""A Python client of antom-sidecar: reports payment results, a refund and a risk to Antom.
+"""A Python client of antom-sidecar: reports payment results, a refund and a risk to Antom,
+and asks it for risk decisions.
 
 Sends a SUCCESS and a FAIL payment result, a refund of the first payment
-(SendRefundResult) and a risk report on the second (ReportRisk), then shows the errors
+(SendRefundResult) and a risk report on the second (ReportRisk), asks for two risk
+decisions (Decide: one accepted, one the emulator rejects), then shows the errors
 a caller meets (an Antom refusal, a request the sidecar refuses before the network, an
 outage that a retry gets past), each read with rpc_errors.details.
 
@@ -40,18 +42,19 @@ MAX_RETRY_DELAY_SECONDS = 10.0
 UNREACHABLE_DELAY_SECONDS = 0.25
 
 
-def retry_delay(err, attempt):
+def retry_delay(err, attempt, resend_on_retry_info=True):
     """Seconds to wait before calling again, or None when calling again will not help.
 
     UNAVAILABLE and RESOURCE_EXHAUSTED are retried when the sidecar says so with
-    RetryInfo (it does exactly when another attempt may help), after its retry_delay.
+    RetryInfo (it does exactly when another attempt may help), after its retry_delay,
+    unless resend_on_retry_info is false (Decide: see send).
     UNAVAILABLE without any details means the sidecar was not reached: retried too.
     """
     if err.code() not in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.RESOURCE_EXHAUSTED):
         return None
     details = rpc_errors.details(err)
     if details.retry_delay is not None:
-        return min(details.retry_delay, MAX_RETRY_DELAY_SECONDS)
+        return min(details.retry_delay, MAX_RETRY_DELAY_SECONDS) if resend_on_retry_info else None
     if err.code() == grpc.StatusCode.UNAVAILABLE and details.error_info is None:
         return UNREACHABLE_DELAY_SECONDS * 2 ** (attempt - 1)
     return None
@@ -61,21 +64,29 @@ def send(stub, request, on_retry):
     """Calls the RPC that takes `request` with a deadline and bounded retries; returns
     (response, attempts).
 
-    Resending the same request is treated as safe: each of these notifications reports a
-    fact, and a resend tells Antom the same fact (it keys sendPaymentResult by
+    Resending the same notification is treated as safe: each reports a fact, and a
+    resend tells Antom the same fact (it keys sendPaymentResult by
     reference_transaction_id; it documents no key for refunds and risk reports).
+    Decide is a query, not a notification: Antom documents no idempotency key for it, so
+    a resent decide may be evaluated, and counted, as a new attempt. The sidecar retries
+    it itself only when no connection to Antom could be made; this client resends it
+    only when the sidecar was not reached at all, and otherwise applies its own fallback
+    (e.g. ask for 3-D Secure, or decline) rather than resend on RetryInfo. Resending
+    within your checkout's time budget, the same request, is a choice you may make.
     Raises the last grpc.RpcError when the call fails for good.
     """
     call = {
         pb.SendPaymentResultRequest: stub.SendPaymentResult,
         pb.SendRefundResultRequest: stub.SendRefundResult,
         pb.ReportRiskRequest: stub.ReportRisk,
+        pb.DecideRequest: stub.Decide,
     }[type(request)]
+    notification = not isinstance(request, pb.DecideRequest)
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             return call(request, timeout=DEADLINE_SECONDS), attempt
         except grpc.RpcError as err:
-            delay = retry_delay(err, attempt)
+            delay = retry_delay(err, attempt, resend_on_retry_info=notification)
             if delay is None or attempt == MAX_ATTEMPTS:
                 raise
             on_retry(request, attempt, err, delay)
@@ -140,6 +151,30 @@ def risk_report(reference):
     )
 
 
+def decide(reference):
+    """A risk decision before authorization, with the least Decide takes: the six fields
+    Antom requires (one order, the buyer, the amount paid, one payment detail), lightly
+    filled. USD 19.00, in minor units (cents), by card."""
+    amount = pb.Amount(currency="USD", value=1900)
+    return pb.DecideRequest(
+        reference_transaction_id=reference,
+        authorization_phase=pb.AUTHORIZATION_PHASE_PRE_AUTHORIZATION,
+        orders=[pb.Order(reference_order_id=f"{reference}-order", order_amount=amount)],
+        buyer=pb.Buyer(reference_buyer_id="buyer-42"),
+        actual_payment_amount=amount,
+        payment_details=[pb.PaymentDetail(amount=amount, payment_method=pb.PaymentMethod(payment_method_type="CARD"))],
+    )
+
+
+def decision(response):
+    """ACCEPT, REJECT, or what else Antom said: act on ACCEPT only. A value this client's
+    stubs do not know arrives as DECISION_UNKNOWN_VALUE (or, with older stubs, a bare
+    number), with Antom's string in decision_raw."""
+    if response.decision == pb.DECISION_UNKNOWN_VALUE or response.decision not in pb.Decision.values():
+        return f"unknown:{response.decision_raw}"
+    return pb.Decision.Name(response.decision).removeprefix("DECISION_")
+
+
 def invalid_payment(reference):
     """Refused by the sidecar before the network: no provider, and an eci over 8 characters."""
     return payment(
@@ -155,8 +190,10 @@ def milliseconds(seconds):
     return round(seconds * 1000)
 
 
-def what(request):
-    """The ok line's first field: what the request told Antom."""
+def what(request, response):
+    """The ok line's first field: what the request told Antom, or Antom's decision."""
+    if isinstance(request, pb.DecideRequest):
+        return f"decision={decision(response)}"
     if isinstance(request, pb.SendRefundResultRequest):
         return f"refund={request.reference_refund_id}"
     if isinstance(request, pb.ReportRiskRequest):
@@ -187,12 +224,16 @@ def run(stub):
     """Makes the calls and prints their outcomes; returns the unexpected ones."""
     problems = []
     # (request, expected outcome): "ok", "retried" (ok after a retry), "error" (Antom's
-    # refusal, ErrorInfo) or "invalid" (the sidecar's refusal, BadRequest).
+    # refusal, ErrorInfo) or "invalid" (the sidecar's refusal, BadRequest); for Decide,
+    # "ok ACCEPT" or "ok REJECT" (the call succeeds either way: the decision is the answer).
     calls = [
         (payment(f"{LANG}-success-1", pb.PAYMENT_STATUS_SUCCESS), "ok"),
         (failed_3ds_payment(f"{LANG}-fail-1"), "ok"),
         (refund(f"{LANG}-success-1", f"{LANG}-refund-1"), "ok"),
         (risk_report(f"{LANG}-fail-1"), "ok"),
+        (decide(f"{LANG}-decide-1"), "ok ACCEPT"),
+        # The emulator decides REJECT for this reference: not accepted, so no payment.
+        (decide(f"emu-reject-{LANG}-decide-1"), "ok REJECT"),
         # The emulator answers PARAM_ILLEGAL (status F) to this reference.
         (payment(f"emu-code-PARAM_ILLEGAL-{LANG}-1", pb.PAYMENT_STATUS_SUCCESS), "error"),
         (invalid_payment(f"{LANG}-invalid-1"), "invalid"),
@@ -210,8 +251,11 @@ def run(stub):
             print(line, flush=True)
         else:
             outcome = "retried" if attempts > 1 else "ok"
+            if isinstance(request, pb.DecideRequest):
+                outcome += f" {decision(response)}"
             suffix = f" attempts={attempts}" if attempts > 1 or expected == "retried" else ""
-            print(f"ok {what(request)} reference={reference} result={response.result_code}{suffix}", flush=True)
+            print(f"ok {what(request, response)} reference={reference} result={response.result_code}{suffix}",
+                  flush=True)
         if outcome != expected:
             problem = f"{reference}: expected {expected}, got {outcome}"
             if (expected, outcome) == ("retried", "ok"):

@@ -74,12 +74,14 @@ class PythonClient(DevMode):
             problems = client.run(self.stub)
         self.assertEqual(problems, [])
         lines = out.getvalue().splitlines()
-        self.assertEqual(len(lines), 8, lines)
+        self.assertEqual(len(lines), 10, lines)
         expected = [
             "ok status=SUCCESS reference=python-success-1 result=SUCCESS",
             "ok status=FAIL reference=python-fail-1 result=SUCCESS",
             "ok refund=python-refund-1 reference=python-success-1 result=SUCCESS",
             "ok risk_type=SUSPICIOUS reference=python-fail-1 result=SUCCESS",
+            "ok decision=ACCEPT reference=python-decide-1 result=SUCCESS",
+            "ok decision=REJECT reference=emu-reject-python-decide-1 result=SUCCESS",
             "error reference=emu-code-PARAM_ILLEGAL-python-1 code=INVALID_ARGUMENT domain=antom.com"
             " reason=PARAM_ILLEGAL result_status=F retry=no",
             "invalid reference=python-invalid-1 code=INVALID_ARGUMENT domain=antom-sidecar reason=INVALID_REQUEST"
@@ -90,7 +92,7 @@ class PythonClient(DevMode):
         for line, want in zip(lines, expected):
             if want is not None:
                 self.assertEqual(line, want)
-        self.assertRegex(lines[6], r"^retry reference=emu-flaky-3-python-1 attempt=1 code=UNAVAILABLE after_ms=\d+$")
+        self.assertRegex(lines[8], r"^retry reference=emu-flaky-3-python-1 attempt=1 code=UNAVAILABLE after_ms=\d+$")
         with urllib.request.urlopen(f"{self.emulator}/__emulator/received", timeout=10) as response:
             received = json.load(response)
 
@@ -111,6 +113,15 @@ class PythonClient(DevMode):
         (report,) = bodies("reportRisk", "python-fail-1")
         self.assertEqual(report["riskType"], "SUSPICIOUS")
         self.assertRegex(report["riskOccurrenceTime"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
+        # Decide: the six required fields; amounts typed in, strings out; arrays stay arrays.
+        (decided,) = bodies("decide", "python-decide-1")
+        amount = {"currency": "USD", "value": "1900"}
+        self.assertEqual(decided, {
+            "referenceTransactionId": "python-decide-1", "authorizationPhase": "PRE_AUTHORIZATION",
+            "orders": [{"referenceOrderId": "python-decide-1-order", "orderAmount": amount}],
+            "buyer": {"referenceBuyerId": "buyer-42"}, "actualPaymentAmount": amount,
+            "paymentDetails": [{"amount": amount, "paymentMethod": {"paymentMethodType": "CARD"}}],
+        })
 
     def test_traceparent_reaches_antom(self):
         trace_id, caller_span = "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"

@@ -261,8 +261,9 @@ def show(body):
     return json.dumps(body, indent=2, ensure_ascii=False, sort_keys=True)
 
 
-class SdkAgrees(devmode.DevMode):
-    """A `dev` process of the class's own; each case sent once through it."""
+class Comparing:
+    """What every comparison needs, mixed into a devmode.DevMode subclass (also by
+    sdk_compare_decide_test.py): the body the emulator accepted, compared with the SDK's."""
 
     @classmethod
     def setUpClass(cls):
@@ -296,6 +297,10 @@ class SdkAgrees(devmode.DevMode):
 
     def check_ok(self, response):
         self.assertEqual((response.result_code, response.result_status), ("SUCCESS", pb.RESULT_STATUS_SUCCESS))
+
+
+class SdkAgrees(Comparing, devmode.DevMode):
+    """A `dev` process of the class's own; each case sent once through it."""
 
     def test_send_refund_result(self):
         for refund in REFUNDS:

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{AntomError, AntomResult};
+use super::{AntomError, AntomResult, DecideAnswer};
 use crate::{payment::PaymentResult, refund::RefundResult, risk_report::RiskReport};
 
 /// What the client needs to know of an API, as data.
@@ -98,12 +98,32 @@ impl Api for ReportRisk {
     type Response = AntomResult;
 }
 
+/// `decide`: a real-time risk decision on a card payment. A query, not a notification:
+/// Antom documents no idempotency key for it, so a resend that reaches Antom may be
+/// evaluated (and counted by velocity checks) as a new attempt. Not retry-safe: the
+/// client retries it only when no connection could be made; the caller gets every other
+/// failure at once, with `RetryInfo` when a resend may help, and chooses.
+#[derive(Debug)]
+pub enum Decide {}
+
+impl Api for Decide {
+    const SPEC: ApiSpec = ApiSpec {
+        name: "decide",
+        path: "/ams/api/v1/risk/payments/decide",
+        sandbox_path: "/ams/sandbox/api/v1/risk/payments/decide",
+        retry_safe: false,
+    };
+    type Request = crate::decide::Decide;
+    type Response = DecideAnswer;
+}
+
 /// Every API the sidecar calls: for the metrics' series known in advance and the
 /// emulator's routes.
-pub const APIS: [ApiSpec; 3] = [
+pub const APIS: [ApiSpec; 4] = [
     SendPaymentResult::SPEC,
     SendRefundResult::SPEC,
     ReportRisk::SPEC,
+    Decide::SPEC,
 ];
 
 #[cfg(test)]

@@ -86,7 +86,7 @@ fn banner(addr: &ListenAddr, admin: &str, emulator: SocketAddr) -> String {
         "antom-sidecar dev: gRPC on {addr}, Antom emulator on http://{emulator} (ephemeral keys), admin on {admin}\n\n\
          Try it:\n  grpcurl -plaintext -d '{{\"reference_transaction_id\":\"tx-1\",\"payment_status\":\"PAYMENT_STATUS_SUCCESS\",\"payment_method_provider\":\"VISA\"}}' \\\n    \
          {target} antom.risk.v1.RiskService/SendPaymentResult\n\n\
-         Faults: use a reference_transaction_id like emu-code-SYSTEM_ERROR-1, emu-flaky-2-1, emu-delay-3000-1, emu-badsig-1.\n\
+         Faults: use a reference_transaction_id like emu-code-SYSTEM_ERROR-1, emu-flaky-2-1, emu-delay-3000-1, emu-badsig-1; Decide: emu-reject-1, emu-3d-1.\n\
          What the emulator accepted: curl http://{emulator}/__emulator/received\n"
     )
 }

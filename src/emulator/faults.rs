@@ -1,5 +1,6 @@
 //! Fault directives, chosen by the `referenceTransactionId` prefix so that any client,
-//! in any language, can trigger them. Directives chain: `emu-unsigned-emu-code-SYSTEM_ERROR-42`.
+//! in any language, can trigger them; for `decide`, the decision too. Directives chain:
+//! `emu-unsigned-emu-code-SYSTEM_ERROR-42`, `emu-flaky-1-emu-reject-7`.
 
 use std::time::Duration;
 
@@ -26,6 +27,15 @@ pub struct Faults {
     pub unsigned: bool,
     /// `emu-badsig-`: answer with a signature that does not verify.
     pub bad_signature: bool,
+    /// `decide`'s answer to a SUCCESS: `ACCEPT` unless `emu-reject-` (`REJECT`),
+    /// `emu-decision-<RAW>-` (`RAW` verbatim, to try values Antom may add) or
+    /// `emu-nodecision-` (none at all, a malformed answer).
+    pub decision: Option<String>,
+    /// `emu-nodecision-`: a SUCCESS without a decision.
+    pub no_decision: bool,
+    /// `decide`'s `authenticationDecision`: none unless `emu-3d-` (`3D`, with ACCEPT)
+    /// or `emu-authdecision-<RAW>-` (`RAW` verbatim).
+    pub authentication_decision: Option<String>,
 }
 
 /// Splits `s` at the next `-` (or its end).
@@ -58,6 +68,30 @@ impl Faults {
                 }
                 "badsig" => {
                     f.bad_signature = true;
+                    r
+                }
+                "reject" => {
+                    f.decision = Some("REJECT".into());
+                    r
+                }
+                "nodecision" => {
+                    f.no_decision = true;
+                    r
+                }
+                "3d" => {
+                    f.authentication_decision = Some("3D".into());
+                    r
+                }
+                "decision" | "authdecision" => {
+                    let (raw, r) = segment(r);
+                    if raw.is_empty() {
+                        break;
+                    }
+                    let value = Some(raw.to_owned());
+                    match name {
+                        "decision" => f.decision = value,
+                        _ => f.authentication_decision = value,
+                    }
                     r
                 }
                 "delay" | "http" | "flaky" => {
@@ -129,6 +163,28 @@ mod tests {
             Faults::parse("emu-code-SUCCESS").code,
             Some(("SUCCESS".into(), ResultStatus::Success))
         );
+    }
+
+    #[test]
+    fn decisions() {
+        assert_eq!(Faults::parse("tx-1").decision, None);
+        assert_eq!(
+            Faults::parse("emu-reject-1").decision.as_deref(),
+            Some("REJECT")
+        );
+        let f = Faults::parse("emu-3d-1");
+        assert_eq!(
+            (f.decision, f.authentication_decision.as_deref()),
+            (None, Some("3D"))
+        );
+        assert!(Faults::parse("emu-nodecision-1").no_decision);
+        let f = Faults::parse("emu-decision-CHALLENGE-emu-authdecision-PASSKEY-1");
+        assert_eq!(f.decision.as_deref(), Some("CHALLENGE"));
+        assert_eq!(f.authentication_decision.as_deref(), Some("PASSKEY"));
+        let f = Faults::parse("emu-flaky-1-emu-reject-emu-unsigned-x");
+        assert_eq!((f.flaky, f.decision.as_deref()), (Some(1), Some("REJECT")));
+        assert!(f.unsigned);
+        assert_eq!(Faults::parse("emu-decision--x"), Faults::default());
     }
 
     #[test]

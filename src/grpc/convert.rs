@@ -4,6 +4,9 @@
 //! named by its proto path ([`check`]). Antom's result becomes each response.
 
 mod check;
+mod decide;
+mod decide_response;
+mod fields;
 mod payment;
 mod refund;
 mod risk_report;

@@ -8,7 +8,7 @@ use tracing::{Span, debug};
 
 use super::convert::InvalidRequest;
 use crate::{
-    antom::{AntomClient, Api, ReportRisk, SendPaymentResult, SendRefundResult},
+    antom::{AntomClient, Api, Decide, ReportRisk, SendPaymentResult, SendRefundResult},
     call::Call,
     pb::{self, risk_service_server::RiskService},
 };
@@ -77,7 +77,8 @@ macro_rules! referenced {
 referenced!(
     pb::SendPaymentResultRequest,
     pb::SendRefundResultRequest,
-    pb::ReportRiskRequest
+    pb::ReportRiskRequest,
+    pb::DecideRequest
 );
 
 #[tonic::async_trait]
@@ -101,5 +102,12 @@ impl RiskService for RiskApi {
         request: Request<pb::ReportRiskRequest>,
     ) -> Result<Response<pb::ReportRiskResponse>, Status> {
         self.handle::<ReportRisk, _, _>(request).await
+    }
+
+    async fn decide(
+        &self,
+        request: Request<pb::DecideRequest>,
+    ) -> Result<Response<pb::DecideResponse>, Status> {
+        self.handle::<Decide, _, _>(request).await
     }
 }

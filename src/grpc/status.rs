@@ -1,6 +1,7 @@
 //! The one place where errors become gRPC statuses, with `google.rpc` details:
-//! `ErrorInfo` always, `RetryInfo` when calling again may help, `BadRequest` for
-//! invalid input. The README's error table mirrors this file.
+//! `ErrorInfo` always, `RetryInfo` when calling again may help (whether or not the
+//! sidecar resends that API itself), `BadRequest` for invalid input. The README's error
+//! table mirrors this file.
 
 use std::{collections::HashMap, time::Duration};
 
@@ -85,7 +86,12 @@ impl From<AntomError> for Status {
         if !matches!(err, AntomError::Rejected(_)) {
             sidecar_info(&mut details, reason, &metadata);
         }
-        // Present exactly when the retry loop would have tried again.
+        // Present exactly when another attempt may help: for an API safe to resend,
+        // exactly when the retry loop would have tried again; for one that is not
+        // (`decide`), also after a timeout, a U result or an HTTP 429/5xx, which the
+        // sidecar does not resend itself (the request may have been evaluated) but the
+        // caller may, within its own budget. One rule for every API: `is_retryable`,
+        // not `may_retry`.
         if is_retryable(&err) {
             details.set_retry_info(Some(RETRY_DELAY));
         }

@@ -16,10 +16,11 @@ pub struct GrpcMethod {
 }
 
 /// `(type, service, method)` of every method served.
-const METHODS: [(&str, &str, &str); 7] = [
+const METHODS: [(&str, &str, &str); 8] = [
     ("unary", "antom.risk.v1.RiskService", "SendPaymentResult"),
     ("unary", "antom.risk.v1.RiskService", "SendRefundResult"),
     ("unary", "antom.risk.v1.RiskService", "ReportRisk"),
+    ("unary", "antom.risk.v1.RiskService", "Decide"),
     ("unary", "grpc.health.v1.Health", "Check"),
     ("server_stream", "grpc.health.v1.Health", "Watch"),
     (

@@ -1,13 +1,14 @@
 //! Each API's body rules, as Antom applies them: a JSON object whose every value is a
 //! string, except the arrays and objects the API defines; no unknown field (to catch
 //! typos); the required fields present; the enumerated ones within their values; amounts,
-//! currencies and times in their forms; arrays within their lengths. The first problem
-//! found is refused as `PARAM_ILLEGAL`, its message naming the field.
+//! currencies and times in their forms; arrays within their lengths. `decide`'s nested
+//! objects (some 200 fields) are checked loosely ([`Loose`]). The first problem found is
+//! refused as `PARAM_ILLEGAL`, its message naming the field.
 
 use serde_json::{Map, Value};
 
 use super::{Refusal, refuse};
-use crate::antom::{Api, ApiSpec, ReportRisk, SendPaymentResult, SendRefundResult};
+use crate::antom::{Api, ApiSpec, Decide, ReportRisk, SendPaymentResult, SendRefundResult};
 
 /// What one API's body must be. Paths name objects: `""` the body, `a.b` a nested
 /// object, `refundRecords[]` the elements of an array.
@@ -25,6 +26,20 @@ struct Schema {
     max_chars: &'static [(&'static str, usize)],
     /// The fields with a form of their own.
     forms: &'static [(&'static str, Form)],
+    /// The objects checked loosely, if any.
+    loose: Option<&'static Loose>,
+}
+
+/// Objects checked loosely: by field name rather than by path, with no list of fields.
+/// Every value in them a string, an object or an array of objects, at any depth; the
+/// amounts and times (known by their names) in their forms.
+struct Loose {
+    /// The objects, by path (`buyer`, `orders[]`), checked so with all they hold.
+    paths: &'static [&'static str],
+    /// The names of the fields that are amounts (`{"currency":..,"value":..}`).
+    amounts: &'static [&'static str],
+    /// The names of the fields that are times.
+    times: &'static [&'static str],
 }
 
 /// The form of a string field, as Antom checks it.
@@ -157,6 +172,7 @@ const PAYMENT_RESULT: Schema = Schema {
     values: &[("paymentStatus", &["SUCCESS", "FAIL"])],
     max_chars: &[("referenceTransactionId", 64)],
     forms: &[],
+    loose: None,
 };
 
 const REFUND_RESULT: Schema = Schema {
@@ -203,6 +219,7 @@ const REFUND_RESULT: Schema = Schema {
         ("refundRecords[].amount.value", Form::MinorUnits),
         ("refundRecords[].refundTime", Form::DateTime),
     ],
+    loose: None,
 };
 
 const RISK_REPORT: Schema = Schema {
@@ -220,6 +237,85 @@ const RISK_REPORT: Schema = Schema {
     values: &[("riskType", &["SUSPICIOUS", "CHARGEBACK", "FRAUD"])],
     max_chars: &[("referenceTransactionId", 64), ("reportReason", 2048)],
     forms: &[("riskOccurrenceTime", Form::DateTime)],
+    loose: None,
+};
+
+/// `decide`: the six required top-level fields and their limits, the top-level amounts
+/// strictly; orders, buyer, payment details and environment loosely (Antom publishes
+/// no required marks below the top level).
+const DECIDE: Schema = Schema {
+    objects: &[
+        (
+            "",
+            &[
+                "referenceTransactionId",
+                "authorizationPhase",
+                "orders",
+                "buyer",
+                "actualPaymentAmount",
+                "paymentDetails",
+                "discountAmount",
+                "env",
+            ],
+        ),
+        ("actualPaymentAmount", AMOUNT),
+        ("discountAmount", AMOUNT),
+    ],
+    required: &[
+        ("", "referenceTransactionId"),
+        ("", "authorizationPhase"),
+        ("", "orders"),
+        ("", "buyer"),
+        ("", "actualPaymentAmount"),
+        ("", "paymentDetails"),
+        ("actualPaymentAmount", "currency"),
+        ("actualPaymentAmount", "value"),
+        ("discountAmount", "currency"),
+        ("discountAmount", "value"),
+    ],
+    arrays: &[("orders", 10), ("paymentDetails", 5)],
+    values: &[(
+        "authorizationPhase",
+        &["PRE_AUTHORIZATION", "POST_AUTHORIZATION"],
+    )],
+    max_chars: &[("referenceTransactionId", 64)],
+    forms: &[
+        ("actualPaymentAmount.currency", Form::Currency),
+        ("actualPaymentAmount.value", Form::MinorUnits),
+        ("discountAmount.currency", Form::Currency),
+        ("discountAmount.value", Form::MinorUnits),
+    ],
+    loose: Some(&Loose {
+        paths: &["orders[]", "buyer", "paymentDetails[]", "env"],
+        amounts: &[
+            "orderAmount",
+            "orderDiscountAmount",
+            "subTotalOrderAmount",
+            "paymentAmount",
+            "goodsUnitAmount",
+            "goodsDiscountAmount",
+            "shippingFee",
+            "successfulOrderAmount",
+            "amount",
+        ],
+        times: &[
+            "goodsEndsOnTime",
+            "buyerRegistrationTime",
+            "dateOfLastPaidPurchase",
+            "dateOfFirstPaidPurchase",
+            "storeTerminalRequestTime",
+            "merchantRegisterDate",
+            "passwordChangeDate",
+            "emailChangeDate",
+            "listingChangeDate",
+            "loginDate",
+            "addressChangeDate",
+            "departureTime",
+            "arrivalTime",
+            "checkInDate",
+            "checkOutDate",
+        ],
+    }),
 };
 
 fn schema(api: &ApiSpec) -> Option<&'static Schema> {
@@ -227,6 +323,7 @@ fn schema(api: &ApiSpec) -> Option<&'static Schema> {
         n if n == SendPaymentResult::SPEC.name => Some(&PAYMENT_RESULT),
         n if n == SendRefundResult::SPEC.name => Some(&REFUND_RESULT),
         n if n == ReportRisk::SPEC.name => Some(&RISK_REPORT),
+        n if n == Decide::SPEC.name => Some(&DECIDE),
         _ => None,
     }
 }
@@ -245,6 +342,11 @@ pub fn check_body(api: &ApiSpec, body: &[u8]) -> Result<Map<String, Value>, Refu
 
 /// Checks `object`, at `path`, and what it holds.
 fn check_object(schema: &Schema, path: &str, object: &Map<String, Value>) -> Result<(), Refusal> {
+    if let Some(loose) = schema.loose
+        && loose.paths.contains(&path)
+    {
+        return check_loose(loose, path, object);
+    }
     let allowed = (schema.objects.iter())
         .find(|(p, _)| *p == path)
         .map_or(&[][..], |&(_, fields)| fields);
@@ -254,7 +356,10 @@ fn check_object(schema: &Schema, path: &str, object: &Map<String, Value>) -> Res
             return Err(refuse("PARAM_ILLEGAL", format!("unknown field {field}")));
         }
         let max_items = (schema.arrays.iter()).find(|(f, _)| *f == field);
-        let is_object = schema.objects.iter().any(|(p, _)| *p == field);
+        let is_object = schema.objects.iter().any(|(p, _)| *p == field)
+            || schema
+                .loose
+                .is_some_and(|l| l.paths.contains(&field.as_str()));
         match (value, max_items) {
             (Value::Array(items), Some(&(_, max))) => {
                 if items.len() > max {
@@ -291,6 +396,66 @@ fn check_object(schema: &Schema, path: &str, object: &Map<String, Value>) -> Res
         if !present {
             let why = format!("{} is missing", join(path, name));
             return Err(refuse("PARAM_ILLEGAL", why));
+        }
+    }
+    Ok(())
+}
+
+/// Checks `object`, at `path`, loosely (see [`Loose`]).
+fn check_loose(loose: &Loose, path: &str, object: &Map<String, Value>) -> Result<(), Refusal> {
+    for (name, value) in object {
+        let field = join(path, name);
+        match value {
+            Value::String(text) => {
+                if loose.times.contains(&name.as_str()) && !Form::DateTime.accepts(text) {
+                    let why = format!("{field} must be {}", Form::DateTime.expected());
+                    return Err(refuse("PARAM_ILLEGAL", why));
+                }
+            }
+            Value::Object(inner) if loose.amounts.contains(&name.as_str()) => {
+                check_amount(&field, inner)?;
+            }
+            Value::Object(inner) => check_loose(loose, &field, inner)?,
+            Value::Array(items) => {
+                for item in items {
+                    let Value::Object(item) = item else {
+                        let why = format!("{field} must hold JSON objects, got {}", kind(item));
+                        return Err(refuse("PARAM_ILLEGAL", why));
+                    };
+                    check_loose(loose, &format!("{field}[]"), item)?;
+                }
+            }
+            other => {
+                let why = format!(
+                    "{field} must be a JSON string, object or array, got {}",
+                    kind(other)
+                );
+                return Err(refuse("PARAM_ILLEGAL", why));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An amount at `field`: a currency and a value, each in its form, nothing else.
+fn check_amount(field: &str, amount: &Map<String, Value>) -> Result<(), Refusal> {
+    if let Some(name) = amount.keys().find(|k| !AMOUNT.contains(&k.as_str())) {
+        let why = format!("unknown field {field}.{name}");
+        return Err(refuse("PARAM_ILLEGAL", why));
+    }
+    for (name, form) in [("currency", Form::Currency), ("value", Form::MinorUnits)] {
+        let part = format!("{field}.{name}");
+        match amount.get(name) {
+            None => return Err(refuse("PARAM_ILLEGAL", format!("{part} is missing"))),
+            Some(Value::String(text)) if form.accepts(text) => {}
+            Some(Value::String(_)) => {
+                let why = format!("{part} must be {}", form.expected());
+                return Err(refuse("PARAM_ILLEGAL", why));
+            }
+            Some(other) => {
+                let why = format!("{part} must be a JSON string, got {}", kind(other));
+                return Err(refuse("PARAM_ILLEGAL", why));
+            }
         }
     }
     Ok(())
@@ -340,245 +505,4 @@ fn check_text(schema: &Schema, field: &str, text: &str) -> Result<(), Refusal> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    use crate::antom::APIS;
-
-    #[test]
-    fn every_api_has_its_schema() {
-        for api in APIS {
-            assert!(schema(&api).is_some(), "no body schema for {}", api.name);
-        }
-    }
-
-    fn refused(api: ApiSpec, bodies: &[&str]) {
-        for body in bodies {
-            let err = check_body(&api, body.as_bytes()).expect_err(body);
-            assert_eq!(err.code, "PARAM_ILLEGAL", "{body}");
-        }
-    }
-
-    #[test]
-    fn payment_result_rules() {
-        let ok = r#"{"referenceTransactionId":"a","paymentStatus":"FAIL","paymentMethodProvider":"VISA"}"#;
-        assert!(check_body(&SendPaymentResult::SPEC, ok.as_bytes()).is_ok());
-        refused(
-            SendPaymentResult::SPEC,
-            &[
-                "[]",
-                r#"{"paymentStatus":"FAIL","paymentMethodProvider":"VISA"}"#,
-                r#"{"referenceTransactionId":"a","paymentStatus":"DONE","paymentMethodProvider":"VISA"}"#,
-                r#"{"referenceTransactionId":"a","paymentStatus":"FAIL"}"#,
-                r#"{"referenceTransactionId":"a","paymentStatus":"FAIL","paymentMethodProvider":"VISA","x":"1"}"#,
-                r#"{"referenceTransactionId":"a","paymentStatus":"FAIL","paymentMethodProvider":"VISA","cardVerificationResult":{"threeDSResult":{"eci":5}}}"#,
-                r#"{"referenceTransactionId":null,"paymentStatus":"FAIL","paymentMethodProvider":"VISA"}"#,
-                r#"{"referenceTransactionId":"","paymentStatus":"FAIL","paymentMethodProvider":"VISA"}"#,
-            ],
-        );
-    }
-
-    #[test]
-    fn refund_result_rules() {
-        let ok = r#"{"referenceTransactionId":"t","referenceRefundId":"r","actualRefundAmount":{"currency":"USD","value":"1"},"refundRecords":[{},{"amount":{"currency":"JPY","value":"0"},"refundTime":"2026-11-28T21:45:00+00:00"}]}"#;
-        assert!(check_body(&SendRefundResult::SPEC, ok.as_bytes()).is_ok());
-        let with = |records: &str| {
-            format!(
-                r#"{{"referenceTransactionId":"t","referenceRefundId":"r","actualRefundAmount":{{"currency":"USD","value":"1"}},"refundRecords":{records}}}"#
-            )
-        };
-        let too_many = with(&format!("[{}{{}}]", "{},".repeat(100)));
-        let bodies = [
-            r#"{"referenceTransactionId":"t","referenceRefundId":"r","actualRefundAmount":{"currency":"USD","value":"1"}}"#.to_owned(),
-            r#"{"referenceTransactionId":"t","referenceRefundId":"r","actualRefundAmount":{"currency":"USD","value":1},"refundRecords":[]}"#.to_owned(),
-            r#"{"referenceTransactionId":"t","referenceRefundId":"r","actualRefundAmount":{"currency":"USD"},"refundRecords":[]}"#.to_owned(),
-            r#"{"referenceTransactionId":"t","actualRefundAmount":{"currency":"USD","value":"1"},"refundRecords":[]}"#.to_owned(),
-            with(r#"{}"#),
-            with(r#""[]""#),
-            with(r#"["x"]"#),
-            with(r#"[{"amount":{"value":"1"}}]"#),
-            with(r#"[{"refundReason":7}]"#),
-            with(r#"[{"typo":"x"}]"#),
-            too_many,
-        ];
-        refused(
-            SendRefundResult::SPEC,
-            &bodies.each_ref().map(String::as_str),
-        );
-        assert!(check_body(&SendRefundResult::SPEC, with("[]").as_bytes()).is_ok());
-    }
-
-    #[test]
-    fn risk_report_rules() {
-        let ok = r#"{"referenceTransactionId":"t","riskType":"FRAUD","riskOccurrenceTime":"2026-11-28T21:45:00+00:00"}"#;
-        assert!(check_body(&ReportRisk::SPEC, ok.as_bytes()).is_ok());
-        refused(
-            ReportRisk::SPEC,
-            &[
-                r#"{"referenceTransactionId":"t"}"#,
-                r#"{"riskOccurrenceTime":"2026-11-28T21:45:00+00:00"}"#,
-                r#"{"referenceTransactionId":"t","riskType":"OTHER","riskOccurrenceTime":"x"}"#,
-                r#"{"referenceTransactionId":"t","riskOccurrenceTime":1795902300}"#,
-                r#"{"referenceTransactionId":"t","riskOccurrenceTime":{"seconds":"1"}}"#,
-                r#"{"referenceTransactionId":"t","riskOccurrenceTime":"x","refundRecords":[]}"#,
-            ],
-        );
-    }
-
-    /// A refund with `amount` as both amounts, and a record at `time`.
-    fn refund_with(currency: &str, value: &str, time: &str) -> String {
-        let amount = json!({"currency": currency, "value": value});
-        let record = json!({"amount": amount, "refundTime": time});
-        json!({
-            "referenceTransactionId": "t",
-            "referenceRefundId": "r",
-            "actualRefundAmount": amount,
-            "refundRecords": [record],
-        })
-        .to_string()
-    }
-
-    /// A risk report at `time`.
-    fn report_at(time: &str) -> String {
-        json!({"referenceTransactionId": "t", "riskOccurrenceTime": time}).to_string()
-    }
-
-    /// Checks that `body` to `api` is refused as PARAM_ILLEGAL naming `field`.
-    fn refused_naming(api: ApiSpec, body: &str, field: &str) {
-        let err = check_body(&api, body.as_bytes()).expect_err(body);
-        assert_eq!(err.code, "PARAM_ILLEGAL", "{body}");
-        assert!(
-            err.message.starts_with(&format!("{field} must be")),
-            "{body}: {}",
-            err.message
-        );
-    }
-
-    const TIME: &str = "2026-11-28T21:45:00+00:00";
-
-    #[test]
-    fn amounts_are_digits_and_currencies_three_capitals() {
-        for value in [
-            "-5",
-            "+5",
-            "1.5",
-            "1,5",
-            "abc",
-            " 1",
-            "1e3",
-            "١٢",
-            "",
-            "12345678901234567890",
-        ] {
-            let body = refund_with("USD", value, TIME);
-            refused_naming(SendRefundResult::SPEC, &body, "actualRefundAmount.value");
-        }
-        for currency in ["usd", "EURO", "US", "U$D", "ÜSD", "", "Usd"] {
-            let body = refund_with(currency, "1", TIME);
-            refused_naming(SendRefundResult::SPEC, &body, "actualRefundAmount.currency");
-        }
-        // The same rules in each record.
-        let record = |amount: Value| {
-            json!({
-                "referenceTransactionId": "t",
-                "referenceRefundId": "r",
-                "actualRefundAmount": {"currency": "USD", "value": "1"},
-                "refundRecords": [{"amount": amount}],
-            })
-            .to_string()
-        };
-        let body = record(json!({"currency": "USD", "value": "-1"}));
-        refused_naming(
-            SendRefundResult::SPEC,
-            &body,
-            "refundRecords[].amount.value",
-        );
-        let body = record(json!({"currency": "usd", "value": "1"}));
-        refused_naming(
-            SendRefundResult::SPEC,
-            &body,
-            "refundRecords[].amount.currency",
-        );
-        for (currency, value) in [
-            ("USD", "0"),
-            ("JPY", "1500"),
-            ("EUR", "007"),
-            ("XXX", "9223372036854775807"),
-            ("KWD", "1234567890123456789"),
-        ] {
-            let body = refund_with(currency, value, TIME);
-            let checked = check_body(&SendRefundResult::SPEC, body.as_bytes());
-            assert!(checked.is_ok(), "{body}: {checked:?}");
-        }
-    }
-
-    #[test]
-    fn times_are_rfc_3339() {
-        let bad = [
-            "x",
-            "",
-            "1795902300",
-            "2026-11-28",
-            "2026-11-28T21:45:00",
-            "2026-11-28 21:45:00+00:00",
-            "2026-11-28t21:45:00Z",
-            "2026-11-28T21:45:00z",
-            "2026-11-28T21:45+00:00",
-            "2026-11-28T21:45:00+0000",
-            "2026-11-28T21:45:00+00",
-            "2026-11-28T21:45:00+24:00",
-            "2026-11-28T21:45:00+00:60",
-            "2026-11-28T21:45:00.+00:00",
-            "2026-11-28T21:45:00.5",
-            "2026-11-28T21:45:00Z ",
-            "2026-11-28T21:45:00+00:00Z",
-            "26-11-28T21:45:00Z",
-            "2026-1-28T21:45:00Z",
-            "2026-13-28T21:45:00Z",
-            "2026-00-28T21:45:00Z",
-            "2026-11-00T21:45:00Z",
-            "2026-11-31T21:45:00Z",
-            "2026-02-29T21:45:00Z",
-            "2026-11-28T24:00:00Z",
-            "2026-11-28T21:60:00Z",
-            "2026-11-28T21:45:61Z",
-            "+2026-11-28T21:45:00Z",
-            "2026-11-28T21:45:00+00:00\n",
-            "２026-11-28T21:45:00Z",
-        ];
-        for time in bad {
-            refused_naming(ReportRisk::SPEC, &report_at(time), "riskOccurrenceTime");
-            let body = refund_with("USD", "1", time);
-            refused_naming(SendRefundResult::SPEC, &body, "refundRecords[].refundTime");
-        }
-        let good = [
-            TIME,
-            "2026-11-28T21:45:00Z",
-            "2026-11-28T21:45:00.5Z",
-            "2026-11-28T21:45:00.000000001-05:30",
-            "2026-11-28T21:45:00+14:00",
-            "2024-02-29T12:00:00+00:00",
-            "2000-02-29T00:00:00Z",
-            "2016-12-31T23:59:60Z",
-            "1970-01-01T00:00:00+00:00",
-            "9999-12-31T23:59:59+00:00",
-        ];
-        for time in good {
-            let checked = check_body(&ReportRisk::SPEC, report_at(time).as_bytes());
-            assert!(checked.is_ok(), "{time}: {checked:?}");
-            let body = refund_with("USD", "1", time);
-            let checked = check_body(&SendRefundResult::SPEC, body.as_bytes());
-            assert!(checked.is_ok(), "{time}: {checked:?}");
-        }
-    }
-
-    #[test]
-    fn the_sidecars_own_times_pass() {
-        use std::time::{Duration, UNIX_EPOCH};
-        for seconds in [0, 951_782_400, 1_709_208_000, 1_795_902_300] {
-            let time = crate::wire::iso8601_utc(UNIX_EPOCH + Duration::from_secs(seconds));
-            assert!(Form::DateTime.accepts(&time), "{time}");
-        }
-    }
-}
+mod tests;

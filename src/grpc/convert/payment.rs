@@ -1,6 +1,9 @@
 //! `SendPaymentResultRequest` → [`PaymentResult`].
 
-use super::{Check, InvalidRequest};
+use super::{
+    Check, InvalidRequest,
+    fields::{Fields, from_pb},
+};
 use crate::{
     payment::{
         AuthenticationType, AuthorizationError, CardVerificationResult, InteractionMode,
@@ -36,9 +39,13 @@ impl TryFrom<pb::SendPaymentResultRequest> for PaymentResult {
         });
         let payment_method_provider =
             c.required_text("payment_method_provider", req.payment_method_provider, 64);
-        let card_verification_result = req
-            .card_verification_result
-            .and_then(|v| card_verification(&mut c, v));
+        let card_verification_result = Fields::new(&mut c, "")
+            .nested(
+                "card_verification_result",
+                req.card_verification_result,
+                card_verification,
+            )
+            .and_then(pruned);
         c.finish(|| {
             Some(Self {
                 reference_transaction_id,
@@ -51,50 +58,47 @@ impl TryFrom<pb::SendPaymentResultRequest> for PaymentResult {
     }
 }
 
-fn card_verification(
-    c: &mut Check,
-    v: pb::CardVerificationResult,
-) -> Option<CardVerificationResult> {
-    const P: &str = "card_verification_result";
+/// Empty parts are left out here, as before Decide reused the message.
+fn pruned(v: CardVerificationResult) -> Option<CardVerificationResult> {
     let v = CardVerificationResult {
-        authentication_type: c.enumeration(
-            &format!("{P}.authentication_type"),
-            v.authentication_type,
-            |t| match t {
-                pb::AuthenticationType::Unspecified => None,
-                pb::AuthenticationType::AuthenticationType3d => Some(AuthenticationType::ThreeD),
-                pb::AuthenticationType::Non3d => Some(AuthenticationType::NonThreeD),
-            },
-        ),
-        authentication_method: c.text(
-            &format!("{P}.authentication_method"),
-            v.authentication_method,
-            64,
-        ),
-        cvv_result: c.text(&format!("{P}.cvv_result"), v.cvv_result, 16),
-        avs_result: c.text(&format!("{P}.avs_result"), v.avs_result, 16),
-        authorization_code: c.text(&format!("{P}.authorization_code"), v.authorization_code, 64),
-        three_ds_result: v.three_ds_result.and_then(|t| three_ds(c, t)),
+        three_ds_result: v.three_ds_result.filter(|t| *t != ThreeDsResult::default()),
+        ..v
     };
     (v != CardVerificationResult::default()).then_some(v)
 }
 
-fn three_ds(c: &mut Check, t: pb::ThreeDsResult) -> Option<ThreeDsResult> {
-    const P: &str = "card_verification_result.three_ds_result";
-    let t = ThreeDsResult {
-        version: c.text(&format!("{P}.three_ds_version"), t.three_ds_version, 16),
-        interaction_mode: c.enumeration(
-            &format!("{P}.three_ds_interaction_mode"),
-            t.three_ds_interaction_mode,
-            |m| match m {
-                pb::ThreeDsInteractionMode::Unspecified => None,
-                pb::ThreeDsInteractionMode::Frictionless => Some(InteractionMode::Frictionless),
-                pb::ThreeDsInteractionMode::Challenge => Some(InteractionMode::Challenge),
-                pb::ThreeDsInteractionMode::Challenged => Some(InteractionMode::Challenged),
-            },
-        ),
-        eci: c.text(&format!("{P}.eci"), t.eci, 8),
-        cavv: c.text(&format!("{P}.cavv"), t.cavv, 128),
-    };
-    (t != ThreeDsResult::default()).then_some(t)
+/// `CardVerificationResult`, at its path in any request; every part set is kept.
+pub(super) fn card_verification(
+    mut f: Fields<'_>,
+    v: pb::CardVerificationResult,
+) -> CardVerificationResult {
+    CardVerificationResult {
+        authentication_type: f.choice("authentication_type", v.authentication_type),
+        authentication_method: f.text("authentication_method", v.authentication_method, 64),
+        cvv_result: f.text("cvv_result", v.cvv_result, 16),
+        avs_result: f.text("avs_result", v.avs_result, 16),
+        authorization_code: f.text("authorization_code", v.authorization_code, 64),
+        three_ds_result: f.nested("three_ds_result", v.three_ds_result, three_ds),
+    }
+}
+
+fn three_ds(mut f: Fields<'_>, t: pb::ThreeDsResult) -> ThreeDsResult {
+    ThreeDsResult {
+        version: f.text("three_ds_version", t.three_ds_version, 16),
+        interaction_mode: f.choice("three_ds_interaction_mode", t.three_ds_interaction_mode),
+        eci: f.text("eci", t.eci, 8),
+        cavv: f.text("cavv", t.cavv, 128),
+    }
+}
+
+from_pb! {
+    AuthenticationType => AuthenticationType {
+        AuthenticationType3d => ThreeD,
+        Non3d => NonThreeD,
+    }
+    ThreeDsInteractionMode => InteractionMode {
+        Frictionless => Frictionless,
+        Challenge => Challenge,
+        Challenged => Challenged,
+    }
 }
