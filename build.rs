@@ -14,6 +14,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)
+        // Card number, expiry and CPF: src/pb_debug.rs writes a Debug that hides them.
+        .skip_debug([
+            ".antom.risk.v1.PaymentMethodMetaData",
+            ".antom.risk.v1.Passenger",
+        ])
         .compile_fds(fds)?;
     Ok(())
 }

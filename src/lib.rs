@@ -34,7 +34,8 @@
 //!   Only with the `emulator` feature (on by default, for `cargo run -- dev` and
 //!   `cargo test`); the production build, `--no-default-features`, leaves it out, and
 //!   with it the `emulator`, `dev` and `keygen` commands and rcgen.
-//! - [`pb`]: the generated protobuf code and descriptor set.
+//! - [`pb`]: the generated protobuf code and descriptor set; `pb_debug`, the `Debug` of
+//!   the generated messages that carry card data (card number, expiry, CPF hidden).
 
 pub mod admin;
 pub mod antom;
@@ -49,6 +50,7 @@ pub mod grpc;
 pub mod keys;
 pub mod metrics;
 pub mod payment;
+mod pb_debug;
 pub mod refund;
 pub mod risk_report;
 pub(crate) mod rotation;

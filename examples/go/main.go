@@ -172,10 +172,14 @@ func decideReject(client riskv1.RiskServiceClient) error {
 // the decision.
 //
 // Decide is a query, not a notification: Antom documents no idempotency key for it, so
-// a resent decide may be evaluated, and counted, as a new attempt. The sidecar retries it
-// itself only when no connection to Antom could be made; this client calls it once (with
-// callTimeout), and on failure would apply its own fallback (ask for 3D Secure, or
-// decline) rather than resend on RetryInfo.
+// a resent decide may be evaluated, and counted, as a new attempt. This client calls it
+// once (with callTimeout), not through withRetry, and never resends it by itself,
+// whatever the error: not on RetryInfo, and not on a bare UNAVAILABLE either, which does
+// not prove the sidecar was never reached (a service-mesh proxy answers one after a
+// reset, perhaps after the sidecar had already called Antom). The sidecar retries it
+// itself only when no connection to Antom could be made. On failure the caller decides:
+// apply its own fallback (ask for 3D Secure, or decline), or resend the same request
+// within its checkout's time budget.
 func decide(client riskv1.RiskServiceClient, reference string, want riskv1.Decision) error {
 	amount := &riskv1.Amount{Currency: "USD", Value: 1900}
 	req := &riskv1.DecideRequest{

@@ -18,7 +18,8 @@ const (
 	// maxRetryDelay caps the wait that RetryInfo asks for.
 	maxRetryDelay = 10 * time.Second
 	// fallbackRetryDelay is the wait when a retryable error has no RetryInfo, e.g.
-	// grpc-go's own UNAVAILABLE while the sidecar is not listening yet.
+	// grpc-go's own UNAVAILABLE while the sidecar is not listening yet, or a proxy's
+	// after a reset (resending a notification is safe either way).
 	fallbackRetryDelay = 500 * time.Millisecond
 )
 
@@ -28,7 +29,8 @@ const (
 // SendRefundResult, ReportRisk), whose resending is treated as safe: each reports a
 // fact, and a resend tells Antom the same fact (Antom keys sendPaymentResult by
 // reference_transaction_id, which stays the same; it documents no key for refunds and
-// risk reports). Decide, a query, is called once instead (see decide in main.go).
+// risk reports). Decide, a query, is called once instead and never resent, not even
+// on a bare UNAVAILABLE (see decide in main.go).
 // onRetry, if set,
 // hears of each retry before its wait. It returns how many calls were made, and the
 // last error (nil once a call succeeded).

@@ -12,8 +12,8 @@ const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 const { errorDetails } = require('./errorDetails');
 
-const DEADLINE_MS = 5000; // per attempt
-const MAX_ATTEMPTS = 3;
+const DEADLINE_MS = 5000; // per call
+const MAX_ATTEMPTS = 3; // calls for one notification (decide: one, never resent)
 const LANG = 'node';
 
 // Stubs from the repository's proto/ at run time: no code generation step. Fields are
@@ -37,20 +37,20 @@ function unary(client, method, request) {
 }
 
 /**
- * Calls again on UNAVAILABLE or RESOURCE_EXHAUSTED when the sidecar says another attempt
- * may help (RetryInfo), after the delay it asks for; at most MAX_ATTEMPTS calls. Resending
- * is treated as safe: each notification reports a fact, and a resend tells Antom the same
- * fact (it keys sendPaymentResult by reference_transaction_id; it documents no key for
- * refunds and risk reports).
+ * Sends a notification, and sends it again on UNAVAILABLE or RESOURCE_EXHAUSTED when the
+ * sidecar says another attempt may help (RetryInfo), after the delay it asks for, or on
+ * an UNAVAILABLE without details; at most MAX_ATTEMPTS calls. Resending is treated as
+ * safe: each notification reports a fact, and a resend tells Antom the same fact (it
+ * keys sendPaymentResult by reference_transaction_id; it documents no key for refunds
+ * and risk reports). Not for decide, which is called once: see decide() below.
  */
 async function sendWithRetry(client, method, request, onRetry = () => {}) {
-  // Decide is a query, not a notification: see decide() below.
-  const resendOnRetryInfo = method !== 'decide';
+  if (method === 'decide') throw new Error('decide is never resent: call unary() once');
   for (let attempt = 1; ; attempt++) {
     try {
       return { response: await unary(client, method, request), attempts: attempt };
     } catch (err) {
-      const delayMs = retryDelayMs(err, attempt, resendOnRetryInfo);
+      const delayMs = retryDelayMs(err, attempt);
       if (delayMs === undefined || attempt >= MAX_ATTEMPTS) throw err;
       onRetry({ attempt, err, delayMs });
       await sleep(delayMs);
@@ -58,13 +58,15 @@ async function sendWithRetry(client, method, request, onRetry = () => {}) {
   }
 }
 
-function retryDelayMs(err, attempt, resendOnRetryInfo = true) {
+function retryDelayMs(err, attempt) {
   if (err.code !== grpc.status.UNAVAILABLE && err.code !== grpc.status.RESOURCE_EXHAUSTED) {
     return undefined;
   }
   const details = errorDetails(err);
-  if (details.retryDelayMs !== undefined) return resendOnRetryInfo ? details.retryDelayMs : undefined;
-  // No details at all: the sidecar did not answer (not up yet, restarting). Back off.
+  if (details.retryDelayMs !== undefined) return details.retryDelayMs;
+  // No details at all: the sidecar did not answer (not up yet, restarting), or a proxy
+  // between (a service mesh's) reset the call, perhaps after the sidecar sent it on.
+  // Resending a notification is safe either way. Back off.
   if (err.code === grpc.status.UNAVAILABLE && !details.errorInfo) return 200 * 2 ** (attempt - 1);
   return undefined; // the sidecar answered without RetryInfo: another attempt would not help
 }
@@ -97,14 +99,17 @@ class Unexpected extends Error {}
  * lightly filled; USD 19.00 by card. Prints its `ok` line and checks the decision.
  *
  * Decide is a query, not a notification: Antom documents no idempotency key for it, so
- * a resent decide may be evaluated, and counted, as a new attempt. The sidecar retries
- * it itself only when no connection to Antom could be made; this client resends it only
- * when the sidecar was not reached at all, and otherwise, on failure, applies its own
- * fallback (ask for 3-D Secure, or decline) rather than resend on RetryInfo.
+ * a resent decide may be evaluated, and counted, as a new attempt. This client calls it
+ * once and never resends it by itself, whatever the error: not on RetryInfo, and not on
+ * a bare UNAVAILABLE either, which does not prove the sidecar was never reached (a
+ * service-mesh proxy answers one after a reset, perhaps after the sidecar had already
+ * called Antom). The sidecar retries it itself only when no connection to Antom could be
+ * made. On failure the caller decides: apply its own fallback (ask for 3-D Secure, or
+ * decline), or resend the same request within its checkout's time budget.
  */
 async function decide(client, ref, expected) {
   const amount = { currency: 'USD', value: 1900 };
-  const { response } = await sendWithRetry(client, 'decide', {
+  const response = await unary(client, 'decide', {
     referenceTransactionId: ref,
     authorizationPhase: 'AUTHORIZATION_PHASE_PRE_AUTHORIZATION',
     orders: [{ referenceOrderId: `${ref}-order`, orderAmount: amount }],

@@ -31,30 +31,34 @@ except ImportError as missing:
     sys.exit(f"no generated stubs ({missing}): run examples/python/run.sh, which generates them into gen/")
 
 LANG = "python"
-# Each call's deadline. The sidecar retries Antom itself within it and answers a little
-# before it, with details (DEADLINE_EXCEEDED, ErrorInfo reason UPSTREAM_TIMEOUT).
+# Each call's deadline. The sidecar retries Antom itself within it (Decide only when no
+# connection was made) and answers a little before it, with details (DEADLINE_EXCEEDED,
+# ErrorInfo reason UPSTREAM_TIMEOUT).
 DEADLINE_SECONDS = 5.0
-# Calls made for one payment result, counting the first one.
+# Calls made for one notification, counting the first one (Decide: one call, never resent).
 MAX_ATTEMPTS = 3
 # Never wait longer than this between two calls, whatever RetryInfo suggests.
 MAX_RETRY_DELAY_SECONDS = 10.0
-# Backoff when the sidecar could not be reached at all (no details): it may be starting.
+# Backoff before resending a notification after an UNAVAILABLE without details (the
+# sidecar not reached, e.g. still starting, or a proxy's reset).
 UNREACHABLE_DELAY_SECONDS = 0.25
 
 
-def retry_delay(err, attempt, resend_on_retry_info=True):
-    """Seconds to wait before calling again, or None when calling again will not help.
+def retry_delay(err, attempt):
+    """Seconds to wait before sending a notification again, or None when sending it again
+    will not help. (Decide is never resent: see send.)
 
     UNAVAILABLE and RESOURCE_EXHAUSTED are retried when the sidecar says so with
-    RetryInfo (it does exactly when another attempt may help), after its retry_delay,
-    unless resend_on_retry_info is false (Decide: see send).
-    UNAVAILABLE without any details means the sidecar was not reached: retried too.
+    RetryInfo (it does exactly when another attempt may help), after its retry_delay.
+    UNAVAILABLE without any details is retried too: the sidecar may not have been
+    reached (it may be starting), or a proxy between (a service mesh's) may have reset
+    the call after the sidecar sent it on; resending a notification is safe either way.
     """
     if err.code() not in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.RESOURCE_EXHAUSTED):
         return None
     details = rpc_errors.details(err)
     if details.retry_delay is not None:
-        return min(details.retry_delay, MAX_RETRY_DELAY_SECONDS) if resend_on_retry_info else None
+        return min(details.retry_delay, MAX_RETRY_DELAY_SECONDS)
     if err.code() == grpc.StatusCode.UNAVAILABLE and details.error_info is None:
         return UNREACHABLE_DELAY_SECONDS * 2 ** (attempt - 1)
     return None
@@ -68,11 +72,13 @@ def send(stub, request, on_retry):
     resend tells Antom the same fact (it keys sendPaymentResult by
     reference_transaction_id; it documents no key for refunds and risk reports).
     Decide is a query, not a notification: Antom documents no idempotency key for it, so
-    a resent decide may be evaluated, and counted, as a new attempt. The sidecar retries
-    it itself only when no connection to Antom could be made; this client resends it
-    only when the sidecar was not reached at all, and otherwise applies its own fallback
-    (e.g. ask for 3-D Secure, or decline) rather than resend on RetryInfo. Resending
-    within your checkout's time budget, the same request, is a choice you may make.
+    a resent decide may be evaluated, and counted, as a new attempt. This client calls
+    it once and never resends it by itself, whatever the error: not on RetryInfo, and not
+    on a bare UNAVAILABLE either, which does not prove the sidecar was never reached (a
+    service-mesh proxy answers one after a reset, perhaps after the sidecar had already
+    called Antom). The sidecar retries it itself only when no connection to Antom could
+    be made. On failure the caller decides: apply its own fallback (e.g. ask for 3-D
+    Secure, or decline), or resend the same request within its checkout's time budget.
     Raises the last grpc.RpcError when the call fails for good.
     """
     call = {
@@ -81,12 +87,13 @@ def send(stub, request, on_retry):
         pb.ReportRiskRequest: stub.ReportRisk,
         pb.DecideRequest: stub.Decide,
     }[type(request)]
-    notification = not isinstance(request, pb.DecideRequest)
+    if isinstance(request, pb.DecideRequest):
+        return call(request, timeout=DEADLINE_SECONDS), 1  # once: a failure is raised as is
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             return call(request, timeout=DEADLINE_SECONDS), attempt
         except grpc.RpcError as err:
-            delay = retry_delay(err, attempt, resend_on_retry_info=notification)
+            delay = retry_delay(err, attempt)
             if delay is None or attempt == MAX_ATTEMPTS:
                 raise
             on_retry(request, attempt, err, delay)

@@ -1,7 +1,9 @@
 //! `decide`'s answer: Antom's `result` plus its `decision` and `authenticationDecision`,
-//! each a known value or, for a value Antom adds later, the raw string (never an error).
+//! each a known value or, for a value Antom adds later, the raw string (never an error;
+//! a value that is not a JSON string arrives as its JSON text).
 
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::{AntomError, AntomResult, FromAnswer};
 
@@ -9,63 +11,59 @@ use super::{AntomError, AntomResult, FromAnswer};
 /// (and, being no known value, is [`Decision::Unknown`]).
 pub const MAX_RAW_CHARS: usize = 64;
 
-/// Antom's `decision`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Decision {
-    /// `ACCEPT`: accept the payment.
-    Accept,
-    /// `REJECT`: reject it.
-    Reject,
-    /// A value this version does not know, as received (cut to `MAX_RAW_CHARS`).
-    Unknown(String),
+/// An enum of Antom's known string values plus `Unknown`, with `raw` (the value as Antom
+/// sent it) and `from_json` (never an error: an unknown or non-string value is `Unknown`).
+macro_rules! antom_values {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $wire:literal,)+ }) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)+
+            /// A value this version does not know, as received (cut to `MAX_RAW_CHARS`);
+            /// a value that is not a JSON string (e.g. `3`, `true`), as its JSON text.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The value exactly as Antom sent it (cut to `MAX_RAW_CHARS`).
+            pub fn raw(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)+
+                    Self::Unknown(raw) => raw,
+                }
+            }
+
+            /// The value of a JSON field; `None` when absent, null or "".
+            fn from_json(value: Option<Value>) -> Option<Self> {
+                Some(match value? {
+                    Value::Null => return None,
+                    Value::String(s) if s.is_empty() => return None,
+                    $(Value::String(s) if s == $wire => Self::$variant,)+
+                    Value::String(other) => Self::Unknown(cut(&other)),
+                    other => Self::Unknown(cut(&other.to_string())),
+                })
+            }
+        }
+    };
 }
 
-impl Decision {
-    /// The value exactly as Antom sent it (cut to `MAX_RAW_CHARS`).
-    pub fn raw(&self) -> &str {
-        match self {
-            Self::Accept => "ACCEPT",
-            Self::Reject => "REJECT",
-            Self::Unknown(raw) => raw,
-        }
-    }
-
-    fn parse(raw: &str) -> Self {
-        match raw {
-            "ACCEPT" => Self::Accept,
-            "REJECT" => Self::Reject,
-            other => Self::Unknown(cut(other)),
-        }
+antom_values! {
+    /// Antom's `decision`.
+    Decision {
+        /// `ACCEPT`: accept the payment.
+        Accept = "ACCEPT",
+        /// `REJECT`: reject it.
+        Reject = "REJECT",
     }
 }
 
-/// Antom's `authenticationDecision`: its advice on 3D Secure.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum AuthenticationDecision {
-    /// `3D`: authenticate the payment with 3D Secure.
-    ThreeD,
-    /// `NON_3D`: no 3D Secure authentication advised.
-    Non3D,
-    /// A value this version does not know, as received (cut to `MAX_RAW_CHARS`).
-    Unknown(String),
-}
-
-impl AuthenticationDecision {
-    /// The value exactly as Antom sent it (cut to `MAX_RAW_CHARS`).
-    pub fn raw(&self) -> &str {
-        match self {
-            Self::ThreeD => "3D",
-            Self::Non3D => "NON_3D",
-            Self::Unknown(raw) => raw,
-        }
-    }
-
-    fn parse(raw: &str) -> Self {
-        match raw {
-            "3D" => Self::ThreeD,
-            "NON_3D" => Self::Non3D,
-            other => Self::Unknown(cut(other)),
-        }
+antom_values! {
+    /// Antom's `authenticationDecision`: its advice on 3D Secure.
+    AuthenticationDecision {
+        /// `3D`: authenticate the payment with 3D Secure.
+        ThreeD = "3D",
+        /// `NON_3D`: no 3D Secure authentication advised.
+        Non3D = "NON_3D",
     }
 }
 
@@ -81,15 +79,15 @@ pub struct DecideAnswer {
     pub authentication_decision: Option<AuthenticationDecision>,
 }
 
-/// The part of the body beyond `result`. A value that is not a string (or null) fails
-/// to parse: a malformed answer.
+/// The part of the body beyond `result`, each value as any JSON (a value that is not a
+/// string is `Unknown`, never an error).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Body {
     #[serde(default)]
-    decision: Option<String>,
+    decision: Option<Value>,
     #[serde(default)]
-    authentication_decision: Option<String>,
+    authentication_decision: Option<Value>,
 }
 
 impl FromAnswer for DecideAnswer {
@@ -97,13 +95,10 @@ impl FromAnswer for DecideAnswer {
         let malformed = |reason: String| AntomError::Malformed { reason };
         let body: Body =
             serde_json::from_slice(body).map_err(|e| malformed(format!("decide's answer: {e}")))?;
-        let decision = match body.decision.as_deref() {
-            None | Some("") => return Err(malformed("a SUCCESS without a decision".into())),
-            Some(raw) => Decision::parse(raw),
-        };
-        let authentication_decision = (body.authentication_decision.as_deref())
-            .filter(|raw| !raw.is_empty())
-            .map(AuthenticationDecision::parse);
+        let decision = Decision::from_json(body.decision)
+            .ok_or_else(|| malformed("a SUCCESS without a decision".into()))?;
+        let authentication_decision =
+            AuthenticationDecision::from_json(body.authentication_decision);
         Ok(Self {
             result,
             decision,
@@ -191,18 +186,51 @@ mod tests {
     }
 
     #[test]
-    fn a_success_without_a_string_decision_is_malformed() {
+    fn non_string_values_arrive_as_their_json_text_never_as_errors() {
+        for (value, raw) in [
+            ("3", "3"),
+            ("true", "true"),
+            ("1.5", "1.5"),
+            (r#"{"value":"ACCEPT"}"#, r#"{"value":"ACCEPT"}"#),
+            (r#"[ "3D" ]"#, r#"["3D"]"#),
+        ] {
+            let answer = parse(&format!(
+                r#"{{{RESULT},"decision":{value},"authenticationDecision":{value}}}"#
+            ))
+            .expect(value);
+            assert_eq!(answer.decision, Decision::Unknown(raw.into()), "{value}");
+            assert_eq!(
+                answer.authentication_decision,
+                Some(AuthenticationDecision::Unknown(raw.into())),
+                "{value}"
+            );
+        }
+        // A long one is cut to 64 characters too.
+        let long = format!("[{}]", ["1"; 100].join(","));
+        let answer = parse(&format!(
+            r#"{{{RESULT},"decision":"ACCEPT","authenticationDecision":{long}}}"#
+        ))
+        .expect("valid");
+        let raw = answer.authentication_decision.expect("present");
+        assert_eq!(raw.raw(), &long[..64]);
+    }
+
+    #[test]
+    fn a_success_without_a_decision_is_malformed() {
         for tail in [
             "",
             r#","decision":null"#,
             r#","decision":"""#,
-            r#","decision":1"#,
-            r#","decision":{"value":"ACCEPT"}"#,
-            r#","decision":"ACCEPT","authenticationDecision":3"#,
+            r#","authenticationDecision":"3D""#,
         ] {
             let err = parse(&format!("{{{RESULT}{tail}}}")).expect_err(tail);
             assert!(matches!(err, AntomError::Malformed { .. }), "{tail}: {err}");
             assert_eq!(err.reason(), Some("UPSTREAM_MALFORMED_RESPONSE"));
+        }
+        // A body that is no JSON object is malformed too.
+        for body in ["", "[]", "null", "{"] {
+            let err = parse(body).expect_err(body);
+            assert!(matches!(err, AntomError::Malformed { .. }), "{body}: {err}");
         }
     }
 }

@@ -57,7 +57,7 @@ pub struct Env {
         skip_serializing_if = "Option::is_none"
     )]
     pub screen_width: Option<u32>,
-    /// `timeZoneOffset`: minutes from local time to UTC, -720 to 720 (UTC+2 is -120).
+    /// `timeZoneOffset`: minutes from local time to UTC, -840 to 720 (UTC+2 is -120).
     #[serde(
         serialize_with = "super::as_string",
         skip_serializing_if = "Option::is_none"

@@ -1,6 +1,8 @@
 //! The industry parts of an order: a trip (`transit`, with its legs, passengers and
 //! ancillary services), a hotel stay (`lodging`) and a game top-up (`gaming`).
 
+use std::fmt;
+
 use serde::Serialize;
 
 use super::{Address, UserName};
@@ -90,8 +92,8 @@ pub struct Leg {
     pub ticket_delivery_recipient: Option<String>,
 }
 
-/// `passengers[]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// `passengers[]`. Its `Debug` hides `passenger_id` (a passport or ID card number).
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Passenger {
     /// `passengerName`.
@@ -112,6 +114,20 @@ pub struct Passenger {
     /// `passengerCode` (max 64 characters).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub passenger_code: Option<String>,
+}
+
+impl fmt::Debug for Passenger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = self.passenger_id.as_ref().map(|_| "<redacted>");
+        f.debug_struct("Passenger")
+            .field("passenger_name", &self.passenger_name)
+            .field("passenger_email", &self.passenger_email)
+            .field("passenger_phone_no", &self.passenger_phone_no)
+            .field("passenger_id", &hidden)
+            .field("passenger_id_type", &self.passenger_id_type)
+            .field("passenger_code", &self.passenger_code)
+            .finish()
+    }
 }
 
 /// `ancillaryData`.
@@ -260,4 +276,27 @@ pub enum PassengerIdType {
     BirthCertificate,
     /// `OTHERS`.
     Others,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_passenger_id() {
+        let passenger = Passenger {
+            passenger_id: Some("X1234567".into()),
+            passenger_code: Some("ADT".into()),
+            ..Default::default()
+        };
+        let debug = format!("{passenger:?}");
+        assert!(!debug.contains("X1234567"), "{debug}");
+        assert!(
+            debug.contains("passenger_id: Some(\"<redacted>\")"),
+            "{debug}"
+        );
+        assert!(debug.contains("\"ADT\""), "{debug}");
+        let debug = format!("{:?}", Passenger::default());
+        assert!(debug.contains("passenger_id: None"), "{debug}");
+    }
 }

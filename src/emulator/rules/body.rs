@@ -5,10 +5,15 @@
 //! objects (some 200 fields) are checked loosely ([`Loose`]). The first problem found is
 //! refused as `PARAM_ILLEGAL`, its message naming the field.
 
+use std::ops::RangeInclusive;
+
 use serde_json::{Map, Value};
 
 use super::{Refusal, refuse};
-use crate::antom::{Api, ApiSpec, Decide, ReportRisk, SendPaymentResult, SendRefundResult};
+use crate::antom::ApiSpec;
+use schemas::{AMOUNT, schema};
+
+mod schemas;
 
 /// What one API's body must be. Paths name objects: `""` the body, `a.b` a nested
 /// object, `refundRecords[]` the elements of an array.
@@ -18,8 +23,9 @@ struct Schema {
     /// The fields of each object that must be there, as a non-empty string, an object
     /// or an array (checked where the object is there).
     required: &'static [(&'static str, &'static str)],
-    /// The fields that are arrays of objects, with the most elements each may hold.
-    arrays: &'static [(&'static str, usize)],
+    /// The fields that are arrays of objects, with the fewest and most elements each may
+    /// hold (`orders` and `paymentDetails` at least one, `refundRecords` maybe none).
+    arrays: &'static [(&'static str, RangeInclusive<usize>)],
     /// The fields that take one of a few values.
     values: &'static [(&'static str, &'static [&'static str])],
     /// The fields with a length limit, in characters.
@@ -132,202 +138,6 @@ fn is_rfc3339(text: &str) -> bool {
     }
 }
 
-const AMOUNT: &[&str] = &["currency", "value"];
-
-const PAYMENT_RESULT: Schema = Schema {
-    objects: &[
-        (
-            "",
-            &[
-                "referenceTransactionId",
-                "paymentStatus",
-                "authorizationError",
-                "cardVerificationResult",
-                "paymentMethodProvider",
-            ],
-        ),
-        ("authorizationError", &["errorCode", "errorMessage"]),
-        (
-            "cardVerificationResult",
-            &[
-                "authenticationType",
-                "authenticationMethod",
-                "cvvResult",
-                "avsResult",
-                "authorizationCode",
-                "threeDSResult",
-            ],
-        ),
-        (
-            "cardVerificationResult.threeDSResult",
-            &["threeDSVersion", "threeDSInteractionMode", "eci", "cavv"],
-        ),
-    ],
-    required: &[
-        ("", "referenceTransactionId"),
-        ("", "paymentStatus"),
-        ("", "paymentMethodProvider"),
-    ],
-    arrays: &[],
-    values: &[("paymentStatus", &["SUCCESS", "FAIL"])],
-    max_chars: &[("referenceTransactionId", 64)],
-    forms: &[],
-    loose: None,
-};
-
-const REFUND_RESULT: Schema = Schema {
-    objects: &[
-        (
-            "",
-            &[
-                "referenceTransactionId",
-                "referenceRefundId",
-                "actualRefundAmount",
-                "refundRecords",
-            ],
-        ),
-        ("actualRefundAmount", AMOUNT),
-        (
-            "refundRecords[]",
-            &[
-                "referenceOrderId",
-                "referenceGoodsId",
-                "amount",
-                "refundReason",
-                "refundTime",
-            ],
-        ),
-        ("refundRecords[].amount", AMOUNT),
-    ],
-    required: &[
-        ("", "referenceTransactionId"),
-        ("", "referenceRefundId"),
-        ("", "actualRefundAmount"),
-        ("", "refundRecords"),
-        ("actualRefundAmount", "currency"),
-        ("actualRefundAmount", "value"),
-        ("refundRecords[].amount", "currency"),
-        ("refundRecords[].amount", "value"),
-    ],
-    arrays: &[("refundRecords", 100)],
-    values: &[],
-    max_chars: &[("referenceTransactionId", 64), ("referenceRefundId", 64)],
-    forms: &[
-        ("actualRefundAmount.currency", Form::Currency),
-        ("actualRefundAmount.value", Form::MinorUnits),
-        ("refundRecords[].amount.currency", Form::Currency),
-        ("refundRecords[].amount.value", Form::MinorUnits),
-        ("refundRecords[].refundTime", Form::DateTime),
-    ],
-    loose: None,
-};
-
-const RISK_REPORT: Schema = Schema {
-    objects: &[(
-        "",
-        &[
-            "referenceTransactionId",
-            "reportReason",
-            "riskType",
-            "riskOccurrenceTime",
-        ],
-    )],
-    required: &[("", "referenceTransactionId"), ("", "riskOccurrenceTime")],
-    arrays: &[],
-    values: &[("riskType", &["SUSPICIOUS", "CHARGEBACK", "FRAUD"])],
-    max_chars: &[("referenceTransactionId", 64), ("reportReason", 2048)],
-    forms: &[("riskOccurrenceTime", Form::DateTime)],
-    loose: None,
-};
-
-/// `decide`: the six required top-level fields and their limits, the top-level amounts
-/// strictly; orders, buyer, payment details and environment loosely (Antom publishes
-/// no required marks below the top level).
-const DECIDE: Schema = Schema {
-    objects: &[
-        (
-            "",
-            &[
-                "referenceTransactionId",
-                "authorizationPhase",
-                "orders",
-                "buyer",
-                "actualPaymentAmount",
-                "paymentDetails",
-                "discountAmount",
-                "env",
-            ],
-        ),
-        ("actualPaymentAmount", AMOUNT),
-        ("discountAmount", AMOUNT),
-    ],
-    required: &[
-        ("", "referenceTransactionId"),
-        ("", "authorizationPhase"),
-        ("", "orders"),
-        ("", "buyer"),
-        ("", "actualPaymentAmount"),
-        ("", "paymentDetails"),
-        ("actualPaymentAmount", "currency"),
-        ("actualPaymentAmount", "value"),
-        ("discountAmount", "currency"),
-        ("discountAmount", "value"),
-    ],
-    arrays: &[("orders", 10), ("paymentDetails", 5)],
-    values: &[(
-        "authorizationPhase",
-        &["PRE_AUTHORIZATION", "POST_AUTHORIZATION"],
-    )],
-    max_chars: &[("referenceTransactionId", 64)],
-    forms: &[
-        ("actualPaymentAmount.currency", Form::Currency),
-        ("actualPaymentAmount.value", Form::MinorUnits),
-        ("discountAmount.currency", Form::Currency),
-        ("discountAmount.value", Form::MinorUnits),
-    ],
-    loose: Some(&Loose {
-        paths: &["orders[]", "buyer", "paymentDetails[]", "env"],
-        amounts: &[
-            "orderAmount",
-            "orderDiscountAmount",
-            "subTotalOrderAmount",
-            "paymentAmount",
-            "goodsUnitAmount",
-            "goodsDiscountAmount",
-            "shippingFee",
-            "successfulOrderAmount",
-            "amount",
-        ],
-        times: &[
-            "goodsEndsOnTime",
-            "buyerRegistrationTime",
-            "dateOfLastPaidPurchase",
-            "dateOfFirstPaidPurchase",
-            "storeTerminalRequestTime",
-            "merchantRegisterDate",
-            "passwordChangeDate",
-            "emailChangeDate",
-            "listingChangeDate",
-            "loginDate",
-            "addressChangeDate",
-            "departureTime",
-            "arrivalTime",
-            "checkInDate",
-            "checkOutDate",
-        ],
-    }),
-};
-
-fn schema(api: &ApiSpec) -> Option<&'static Schema> {
-    match api.name {
-        n if n == SendPaymentResult::SPEC.name => Some(&PAYMENT_RESULT),
-        n if n == SendRefundResult::SPEC.name => Some(&REFUND_RESULT),
-        n if n == ReportRisk::SPEC.name => Some(&RISK_REPORT),
-        n if n == Decide::SPEC.name => Some(&DECIDE),
-        _ => None,
-    }
-}
-
 /// Checks the body of a request to `api` and returns it parsed.
 pub fn check_body(api: &ApiSpec, body: &[u8]) -> Result<Map<String, Value>, Refusal> {
     let Some(schema) = schema(api) else {
@@ -361,9 +171,10 @@ fn check_object(schema: &Schema, path: &str, object: &Map<String, Value>) -> Res
                 .loose
                 .is_some_and(|l| l.paths.contains(&field.as_str()));
         match (value, max_items) {
-            (Value::Array(items), Some(&(_, max))) => {
-                if items.len() > max {
-                    let why = format!("{field} holds {} elements, at most {max}", items.len());
+            (Value::Array(items), Some((_, counts))) => {
+                if !counts.contains(&items.len()) {
+                    let (n, least, most) = (items.len(), counts.start(), counts.end());
+                    let why = format!("{field} holds {n} elements, {least} to {most} allowed");
                     return Err(refuse("PARAM_ILLEGAL", why));
                 }
                 for item in items {

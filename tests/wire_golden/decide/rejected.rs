@@ -95,7 +95,7 @@ fn unknown_enum_numbers_negative_amounts_and_bad_nested_values_are_named() {
         payment_details: vec![detail],
         env: Some(pb::Env {
             color_depth: 7,
-            time_zone_offset: Some(-721),
+            time_zone_offset: Some(-841),
             ..pb::Env::default()
         }),
         ..minimal()
@@ -125,8 +125,38 @@ fn unknown_enum_numbers_negative_amounts_and_bad_nested_values_are_named() {
     assert_eq!(descriptions[5], "99 is not a known value");
     assert_eq!(descriptions[6], "must be at least 0, got -5");
     assert_eq!(descriptions[7], "must be 12 to 19 digits");
+    assert_eq!(descriptions[11], "must be -840 to 720, got -841");
     // Card data is named, never repeated.
     assert!(!v.iter().any(|(_, d)| d.contains("4111")), "{v:?}");
+}
+
+#[test]
+fn time_zone_offsets_of_real_browsers_pass_from_minus_840_to_720() {
+    // Kiribati (UTC+14), Chatham summer (UTC+13:45), New Zealand summer (UTC+13), UTC-12.
+    for m in [-840, -825, -780, -720, 0, 720] {
+        let request = pb::DecideRequest {
+            env: Some(pb::Env {
+                time_zone_offset: Some(m),
+                ..pb::Env::default()
+            }),
+            ..minimal()
+        };
+        let decide = Decide::try_from(request).unwrap_or_else(|e| panic!("{m}: {e:?}"));
+        let env = decide.env.expect("env");
+        assert_eq!(env.time_zone_offset, Some(m));
+    }
+    for m in [-841, 721, i32::MIN, i32::MAX] {
+        let request = pb::DecideRequest {
+            env: Some(pb::Env {
+                time_zone_offset: Some(m),
+                ..pb::Env::default()
+            }),
+            ..minimal()
+        };
+        let v = refused(request);
+        assert_eq!(fields(&v), ["env.time_zone_offset"], "{m}");
+        assert_eq!(v[0].1, format!("must be -840 to 720, got {m}"));
+    }
 }
 
 #[test]

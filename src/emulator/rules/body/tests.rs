@@ -3,7 +3,7 @@
 use super::*;
 use serde_json::json;
 
-use crate::antom::APIS;
+use crate::antom::{APIS, Api, Decide, ReportRisk, SendPaymentResult, SendRefundResult};
 
 #[test]
 fn every_api_has_its_schema() {
@@ -152,6 +152,9 @@ fn decide_rules() {
         decide(|b| b["referenceTransactionId"] = json!("x".repeat(65))),
         decide(|b| b["orders"] = Value::Array(vec![json!({}); 11])),
         decide(|b| b["paymentDetails"] = Value::Array(vec![json!({}); 6])),
+        // At least one order and one payment detail: an empty array is no order.
+        decide(|b| b["orders"] = json!([])),
+        decide(|b| b["paymentDetails"] = json!([])),
         decide(|b| b["paymentDetails"] = json!({})),
         decide(|b| b["orders"] = json!(["o"])),
         decide(|b| b["buyer"] = json!("ada")),
@@ -176,6 +179,16 @@ fn decide_rules() {
     refused(Decide::SPEC, &bodies.each_ref().map(String::as_str));
     let body = decide(|b| b["orders"] = json!([{"goods": [{"goodsEndsOnTime": "x"}]}]));
     refused_naming(Decide::SPEC, &body, "orders[].goods[].goodsEndsOnTime");
+    for field in ["orders", "paymentDetails"] {
+        let body = decide(|b| b[field] = json!([]));
+        let err = check_body(&Decide::SPEC, body.as_bytes()).expect_err(&body);
+        assert!(
+            err.message
+                .starts_with(&format!("{field} holds 0 elements")),
+            "{}",
+            err.message
+        );
+    }
     let body = decide(|b| b["env"] = json!({"screenWidth": 1920}));
     refused_naming(Decide::SPEC, &body, "env.screenWidth");
 }

@@ -9,8 +9,11 @@ use crate::{
 /// `colorDepth`'s values (bits per pixel), as Antom lists them.
 const COLOR_DEPTHS: [u32; 9] = [1, 4, 8, 15, 16, 24, 30, 32, 48];
 
-/// `timeZoneOffset`'s range, in minutes.
-const TIME_ZONE_OFFSETS: std::ops::RangeInclusive<i32> = -720..=720;
+/// `timeZoneOffset`'s range, in minutes, as a browser's `getTimezoneOffset()` gives it:
+/// from Kiribati's -840 (UTC+14; New Zealand summer is -780, Chatham -825) to -720's
+/// mirror, 720 (UTC-12). Wider than the -720 to 720 Antom documents: a real browser is
+/// never refused.
+const TIME_ZONE_OFFSETS: std::ops::RangeInclusive<i32> = -840..=720;
 
 pub(super) fn env(mut f: Fields<'_>, e: pb::Env) -> Env {
     Env {
@@ -38,7 +41,7 @@ pub(super) fn env(mut f: Fields<'_>, e: pb::Env) -> Env {
         time_zone_offset: e.time_zone_offset.filter(|m| {
             let known = TIME_ZONE_OFFSETS.contains(m);
             if !known {
-                f.violation("time_zone_offset", format!("must be -720 to 720, got {m}"));
+                f.violation("time_zone_offset", format!("must be -840 to 720, got {m}"));
             }
             known
         }),
