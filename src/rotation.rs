@@ -152,22 +152,24 @@ impl<R: Reload> Watch<R> {
             return Change::Unsettled;
         }
         match loaded.and_then(|set| self.reload.apply(set).map_err(|e| vec![e])) {
+            // Counted and told to /readyz before the log line, so that whoever reads the
+            // line finds them up to date.
             Ok(in_force) => {
-                info!(what = R::WHAT, %in_force, "files changed: the new set is in force");
                 self.metrics.reloaded(R::WHAT, RELOAD_SUCCESS);
                 self.health.set_reload_warning(R::WHAT, None);
+                info!(what = R::WHAT, %in_force, "files changed: the new set is in force");
                 Change::Loaded(now)
             }
             Err(problems) => {
                 let why = problems.join("; ");
-                let files = self.files();
-                warn!(what = R::WHAT, %files, problems = %why, "files changed, but the new set is refused: the one in force is kept");
                 self.metrics.reloaded(R::WHAT, RELOAD_FAILURE);
                 let what = R::WHAT;
                 let warning = format!(
                     "the last {what} reload failed, the {what} set in force is kept: {why}"
                 );
                 self.health.set_reload_warning(R::WHAT, Some(warning));
+                let files = self.files();
+                warn!(what = R::WHAT, %files, problems = %why, "files changed, but the new set is refused: the one in force is kept");
                 Change::Refused(now)
             }
         }
