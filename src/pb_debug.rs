@@ -4,12 +4,9 @@
 
 use std::fmt;
 
-use crate::pb;
+use crate::{pb, secret::REDACTED};
 
-/// Shown in place of a secret that is set; an unset (empty) one shows as `""`.
-const REDACTED: &str = "<redacted>";
-
-/// `value` unless it is set, then [`REDACTED`].
+/// `value` unless it is set, then [`REDACTED`]; an unset (empty) one shows as `""`.
 fn hidden(value: &str) -> &str {
     if value.is_empty() { value } else { REDACTED }
 }

@@ -4,6 +4,10 @@ use std::{fmt, str::FromStr};
 
 use zeroize::Zeroizing;
 
+/// What a hand-written `Debug` shows in place of a sensitive field that is set (card
+/// data, an identity document's number): one spelling for every such place.
+pub(crate) const REDACTED: &str = "<redacted>";
+
 /// Secret text, zeroized on drop, redacted in `Debug`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(Zeroizing<String>);

@@ -116,7 +116,7 @@ pub struct PaymentMethodMetaData {
 
 impl fmt::Debug for PaymentMethodMetaData {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hidden = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| crate::secret::REDACTED);
         f.debug_struct("PaymentMethodMetaData")
             .field("card_no", &hidden(&self.card_no))
             .field("card_bin", &self.card_bin)

@@ -118,7 +118,7 @@ pub struct Passenger {
 
 impl fmt::Debug for Passenger {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hidden = self.passenger_id.as_ref().map(|_| "<redacted>");
+        let hidden = (self.passenger_id.as_ref()).map(|_| crate::secret::REDACTED);
         f.debug_struct("Passenger")
             .field("passenger_name", &self.passenger_name)
             .field("passenger_email", &self.passenger_email)
