@@ -14,10 +14,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)
-        // Card number, expiry and CPF: src/pb_debug.rs writes a Debug that hides them.
+        // Card data (number, expiry, CPF, cavv, eci, cvvResult, authorizationCode, the
+        // provider's errorMessage) and passport numbers: src/pb_debug.rs writes a Debug
+        // that hides them.
         .skip_debug([
             ".antom.risk.v1.PaymentMethodMetaData",
             ".antom.risk.v1.Passenger",
+            ".antom.risk.v1.AuthorizationError",
+            ".antom.risk.v1.CardVerificationResult",
+            ".antom.risk.v1.ThreeDSResult",
         ])
         .compile_fds(fds)?;
     Ok(())

@@ -2,6 +2,8 @@
 //! knows nothing of protobuf, and its wire form (see [`crate::wire`]). Field order
 //! follows Antom's SDK samples.
 
+use std::fmt;
+
 use serde::Serialize;
 
 /// Body of `sendPaymentResult`.
@@ -41,7 +43,7 @@ pub enum PaymentStatus {
 }
 
 /// `authorizationError`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizationError {
     /// `errorCode`.
@@ -52,8 +54,18 @@ pub struct AuthorizationError {
     pub error_message: Option<String>,
 }
 
+/// Hides `error_message`; prints `error_code`.
+impl fmt::Debug for AuthorizationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthorizationError")
+            .field("error_code", &self.error_code)
+            .field("error_message", &hidden(&self.error_message))
+            .finish()
+    }
+}
+
 /// `cardVerificationResult`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CardVerificationResult {
     /// `authenticationType`.
@@ -76,6 +88,20 @@ pub struct CardVerificationResult {
     pub three_ds_result: Option<ThreeDsResult>,
 }
 
+/// Hides `cvv_result` and `authorization_code`.
+impl fmt::Debug for CardVerificationResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CardVerificationResult")
+            .field("authentication_type", &self.authentication_type)
+            .field("authentication_method", &self.authentication_method)
+            .field("cvv_result", &hidden(&self.cvv_result))
+            .field("avs_result", &self.avs_result)
+            .field("authorization_code", &hidden(&self.authorization_code))
+            .field("three_ds_result", &self.three_ds_result)
+            .finish()
+    }
+}
+
 /// `authenticationType`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum AuthenticationType {
@@ -88,7 +114,7 @@ pub enum AuthenticationType {
 }
 
 /// `threeDSResult`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ThreeDsResult {
     /// `threeDSVersion`.
     #[serde(rename = "threeDSVersion", skip_serializing_if = "Option::is_none")]
@@ -107,6 +133,18 @@ pub struct ThreeDsResult {
     pub cavv: Option<String>,
 }
 
+/// Hides `eci` and `cavv`.
+impl fmt::Debug for ThreeDsResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ThreeDsResult")
+            .field("version", &self.version)
+            .field("interaction_mode", &self.interaction_mode)
+            .field("eci", &hidden(&self.eci))
+            .field("cavv", &hidden(&self.cavv))
+            .finish()
+    }
+}
+
 /// `threeDSInteractionMode`; both spellings of "challenged" are in use at Antom.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -117,4 +155,76 @@ pub enum InteractionMode {
     Challenge,
     /// `CHALLENGED` (docs sample).
     Challenged,
+}
+
+/// A card value as `Some(`[`REDACTED`](crate::secret::REDACTED)`)` when set, so that no
+/// log line can carry it.
+fn hidden(value: &Option<String>) -> Option<&'static str> {
+    value.as_ref().map(|_| crate::secret::REDACTED)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_cavv_eci_cvv_result_authorization_code_and_error_message() {
+        let result = PaymentResult {
+            reference_transaction_id: "tx-debug-1".into(),
+            payment_status: PaymentStatus::Fail,
+            authorization_error: Some(AuthorizationError {
+                error_code: Some("05".into()),
+                error_message: Some("Do not honour card 4111".into()),
+            }),
+            payment_method_provider: "VISA".into(),
+            card_verification_result: Some(CardVerificationResult {
+                authentication_type: Some(AuthenticationType::ThreeD),
+                authentication_method: Some("OTP".into()),
+                cvv_result: Some("CVV-Yq7".into()),
+                avs_result: Some("AVS-Zq7".into()),
+                authorization_code: Some("AUTH-10000".into()),
+                three_ds_result: Some(ThreeDsResult {
+                    version: Some("2.2.0".into()),
+                    interaction_mode: Some(InteractionMode::Challenged),
+                    eci: Some("ECI-05".into()),
+                    cavv: Some("AAABBBCCC=".into()),
+                }),
+            }),
+        };
+        let debug = format!("{result:?}");
+        for secret in [
+            "Do not honour",
+            "CVV-Yq7",
+            "AUTH-10000",
+            "ECI-05",
+            "AAABBBCCC=",
+        ] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        for shown in [
+            "error_code: Some(\"05\")",
+            "error_message: Some(\"<redacted>\")",
+            "authentication_type: Some(ThreeD)",
+            "authentication_method: Some(\"OTP\")",
+            "cvv_result: Some(\"<redacted>\")",
+            "avs_result: Some(\"AVS-Zq7\")",
+            "authorization_code: Some(\"<redacted>\")",
+            "version: Some(\"2.2.0\")",
+            "interaction_mode: Some(Challenged)",
+            "eci: Some(\"<redacted>\")",
+            "cavv: Some(\"<redacted>\")",
+            "\"tx-debug-1\"",
+            "\"VISA\"",
+        ] {
+            assert!(debug.contains(shown), "{shown} not in {debug}");
+        }
+        // The wire form, which Antom needs, still carries every value.
+        let wire = String::from_utf8(result.to_wire()).expect("UTF-8");
+        assert!(
+            wire.contains("AAABBBCCC=") && wire.contains("CVV-Yq7"),
+            "{wire}"
+        );
+        let unset = format!("{:?}", CardVerificationResult::default());
+        assert!(unset.contains("cvv_result: None"), "{unset}");
+    }
 }

@@ -1,8 +1,8 @@
-//! Hand-written `Debug` for generated messages that carry card data or an identity
-//! document's number: build.rs skips prost's derived one, which would print every field
-//! in full.
+//! Hand-written `Debug` for generated messages that carry card data, a card's
+//! verification and authorization results, or an identity document's number: build.rs
+//! skips prost's derived one, which would print every field in full.
 
-use std::fmt;
+use std::{fmt, marker::PhantomData};
 
 use crate::{pb, secret::REDACTED};
 
@@ -11,14 +11,18 @@ fn hidden(value: &str) -> &str {
     if value.is_empty() { value } else { REDACTED }
 }
 
-/// `funding` by its name, as prost's derived `Debug` shows an enum (a number it does not
+/// An enum field by its name, as prost's derived `Debug` shows one (a number it does not
 /// know, as the number).
-struct Funding(i32);
+struct Named<E>(i32, PhantomData<E>);
 
-impl fmt::Debug for Funding {
+fn named<E>(value: i32) -> Named<E> {
+    Named(value, PhantomData)
+}
+
+impl<E: TryFrom<i32> + fmt::Debug> fmt::Debug for Named<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match pb::FundingType::try_from(self.0) {
-            Ok(funding) => funding.fmt(f),
+        match E::try_from(self.0) {
+            Ok(known) => known.fmt(f),
             Err(_) => self.0.fmt(f),
         }
     }
@@ -37,7 +41,7 @@ impl fmt::Debug for pb::PaymentMethodMetaData {
             .field("is_card_on_file", &self.is_card_on_file)
             .field("cardholder_name", &self.cardholder_name)
             .field("payer_email", &self.payer_email)
-            .field("funding", &Funding(self.funding))
+            .field("funding", &named::<pb::FundingType>(self.funding))
             .field("is_3ds_authentication", &self.is_3ds_authentication)
             .field("card_brand", &self.card_brand)
             .field("card_issuer", &self.card_issuer)
@@ -58,6 +62,48 @@ impl fmt::Debug for pb::Passenger {
             .field("passenger_id", &hidden(&self.passenger_id))
             .field("passenger_id_type", &self.passenger_id_type)
             .field("passenger_code", &self.passenger_code)
+            .finish()
+    }
+}
+
+/// Hides `error_message`; prints `error_code`.
+impl fmt::Debug for pb::AuthorizationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthorizationError")
+            .field("error_code", &self.error_code)
+            .field("error_message", &hidden(&self.error_message))
+            .finish()
+    }
+}
+
+/// Hides `cvv_result` and `authorization_code`; prints the rest.
+impl fmt::Debug for pb::CardVerificationResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CardVerificationResult")
+            .field(
+                "authentication_type",
+                &named::<pb::AuthenticationType>(self.authentication_type),
+            )
+            .field("authentication_method", &self.authentication_method)
+            .field("cvv_result", &hidden(&self.cvv_result))
+            .field("avs_result", &self.avs_result)
+            .field("authorization_code", &hidden(&self.authorization_code))
+            .field("three_ds_result", &self.three_ds_result)
+            .finish()
+    }
+}
+
+/// Hides `eci` and `cavv`; prints the rest.
+impl fmt::Debug for pb::ThreeDsResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ThreeDsResult")
+            .field("three_ds_version", &self.three_ds_version)
+            .field(
+                "three_ds_interaction_mode",
+                &named::<pb::ThreeDsInteractionMode>(self.three_ds_interaction_mode),
+            )
+            .field("eci", &hidden(&self.eci))
+            .field("cavv", &hidden(&self.cavv))
             .finish()
     }
 }
@@ -141,5 +187,93 @@ mod tests {
         );
         assert!(debug.contains("card_no: \"\""), "{debug}");
         assert!(debug.contains("funding: 99"), "{debug}");
+    }
+
+    #[test]
+    fn debug_hides_cavv_eci_cvv_result_authorization_code_and_error_message() {
+        let request = pb::SendPaymentResultRequest {
+            reference_transaction_id: "tx-debug-1".into(),
+            payment_status: pb::PaymentStatus::Fail.into(),
+            authorization_error: Some(pb::AuthorizationError {
+                error_code: "05".into(),
+                error_message: "Do not honour card 4111".into(),
+            }),
+            card_verification_result: Some(pb::CardVerificationResult {
+                authentication_type: pb::AuthenticationType::AuthenticationType3d.into(),
+                authentication_method: "OTP".into(),
+                cvv_result: "CVV-Yq7".into(),
+                avs_result: "AVS-Zq7".into(),
+                authorization_code: "AUTH-10000".into(),
+                three_ds_result: Some(pb::ThreeDsResult {
+                    three_ds_version: "2.2.0".into(),
+                    three_ds_interaction_mode: pb::ThreeDsInteractionMode::Challenged.into(),
+                    eci: "ECI-05".into(),
+                    cavv: "AAABBBCCC=".into(),
+                }),
+            }),
+            payment_method_provider: "VISA".into(),
+        };
+        let secrets = [
+            "Do not honour",
+            "CVV-Yq7",
+            "AUTH-10000",
+            "ECI-05",
+            "AAABBBCCC=",
+        ];
+        let shown = [
+            "error_code: \"05\"",
+            "error_message: \"<redacted>\"",
+            "authentication_type: AuthenticationType3d",
+            "authentication_method: \"OTP\"",
+            "cvv_result: \"<redacted>\"",
+            "avs_result: \"AVS-Zq7\"",
+            "authorization_code: \"<redacted>\"",
+            "three_ds_version: \"2.2.0\"",
+            "three_ds_interaction_mode: Challenged",
+            "eci: \"<redacted>\"",
+            "cavv: \"<redacted>\"",
+            "\"tx-debug-1\"",
+        ];
+        let debug = format!("{request:?}");
+        for secret in secrets {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        for shown in shown {
+            assert!(debug.contains(shown), "{shown} not in {debug}");
+        }
+        // Decide carries the same verification result inside the card data.
+        let card = pb::PaymentMethodMetaData {
+            card_verification_result: request.card_verification_result.clone(),
+            ..Default::default()
+        };
+        let debug = format!("{card:?}");
+        for secret in &secrets[1..] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        assert!(debug.contains("avs_result: \"AVS-Zq7\""), "{debug}");
+        // Unset secrets show as unset; unknown enum numbers as the numbers.
+        let debug = format!(
+            "{:?}",
+            pb::CardVerificationResult {
+                authentication_type: 7,
+                three_ds_result: Some(pb::ThreeDsResult {
+                    three_ds_interaction_mode: 9,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }
+        );
+        for shown in [
+            "authentication_type: 7",
+            "cvv_result: \"\"",
+            "authorization_code: \"\"",
+            "three_ds_interaction_mode: 9",
+            "eci: \"\"",
+            "cavv: \"\"",
+        ] {
+            assert!(debug.contains(shown), "{shown} not in {debug}");
+        }
+        let debug = format!("{:?}", pb::AuthorizationError::default());
+        assert!(debug.contains("error_message: \"\""), "{debug}");
     }
 }

@@ -331,25 +331,29 @@ async fn at_the_connection_cap_silent_connections_give_way_and_busy_ones_stay() 
 
 #[tokio::test]
 async fn a_stream_open_when_the_grace_ends_gets_a_status() {
+    use tonic_reflection::pb::v1::{
+        ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+        server_reflection_request::MessageRequest,
+    };
     let (_emulator, sidecar) = start_with(grace(Duration::from_millis(300))).await;
-    let mut watch = HealthClient::new(sidecar.channel.clone())
-        .watch(HealthCheckRequest::default())
+    // A reflection stream whose client never ends its side (health's Watch would end
+    // at the drain's start).
+    let list = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let requests =
+        tokio_stream::StreamExt::chain(tokio_stream::iter([list]), tokio_stream::pending());
+    let mut stream = ServerReflectionClient::new(sidecar.channel.clone())
+        .server_reflection_info(requests)
         .await
-        .expect("watch")
+        .expect("reflection")
         .into_inner();
-    let first = watch
-        .message()
-        .await
-        .expect("a first answer")
-        .expect("a status");
-    assert_eq!(first.status(), ServingStatus::Serving);
+    stream.message().await.expect("an answer").expect("a list");
     sidecar.stop.expect("stop").send(()).expect("stop");
-    let err = loop {
-        match watch.message().await {
-            Ok(Some(_)) => continue, // NOT_SERVING, as the drain starts
-            Ok(None) => panic!("the stream ended without a status"),
-            Err(status) => break status,
-        }
+    let err = match stream.message().await {
+        Ok(other) => panic!("the stream went on or ended without a status: {other:?}"),
+        Err(status) => status,
     };
     expect(&err, Code::Unavailable, "SHUTTING_DOWN");
     assert_eq!(

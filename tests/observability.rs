@@ -211,6 +211,8 @@ async fn readyz_agrees_with_grpc_health_through_a_drain() {
         .expect("kill");
     let next = statuses.message().await.expect("status").expect("one");
     assert_eq!(next.status(), ServingStatus::NotServing);
+    // Then the watch ends (status OK), so that it does not hold the drain open.
+    assert!(statuses.message().await.expect("OK").is_none());
     // Once health says NOT_SERVING, /readyz says so too.
     let (status, _, body) = http_get(&dev.admin, "/readyz", None).await;
     assert_eq!(
@@ -221,6 +223,22 @@ async fn readyz_agrees_with_grpc_health_through_a_drain() {
     held.await
         .expect("join")
         .expect("the held call completes during the drain");
+    // Nothing else holds the drain: it ends before the grace runs out.
+    let mut dev = dev;
+    let exit = dev
+        .running
+        .0
+        .as_mut()
+        .expect("running")
+        .wait()
+        .expect("wait");
+    assert!(exit.success(), "{exit}");
+    let late: Vec<String> = dev
+        .logs
+        .iter()
+        .filter(|l| l.contains("grace period over"))
+        .collect();
+    assert!(late.is_empty(), "{late:?}");
 }
 
 #[tokio::test]
@@ -249,6 +267,21 @@ async fn each_call_logs_one_access_line_with_its_trace_id() {
         client.send_payment_result(call).await.expect("OK");
         let retrying = wait_for(&dev.logs, "retrying Antom call");
         assert!(retrying.contains(retried_trace), "{retrying}");
+        wait_for(&dev.logs, "antom_sidecar::access");
+        // The result code is the last attempt's: a U, then a success that fails its
+        // signature check, ends with no code, not the first attempt's.
+        client
+            .send_payment_result(request("emu-flaky-1-emu-unsigned-stale"))
+            .await
+            .expect_err("an unsigned success is refused");
+        let unsigned = wait_for(&dev.logs, "antom_sidecar::access");
+        let two = if format == "text" {
+            "attempts=2"
+        } else {
+            r#""attempts":2"#
+        };
+        assert!(unsigned.contains(two), "{unsigned}");
+        assert!(!unsigned.contains("result_code"), "{unsigned}");
         match format {
             "text" => {
                 for part in [

@@ -5,13 +5,16 @@ Importing this module
   unittest.main does not read it as a test name (BINARY; default:
   target/debug/antom-sidecar), and
 - generates the stubs from proto/ with grpcio-tools into a temporary directory, put
-  first on sys.path (pb, pb_grpc: antom.risk.v1's risk_service_pb2 and _pb2_grpc).
+  first on sys.path (pb, pb_grpc: antom.risk.v1's risk_service_pb2 and _pb2_grpc),
+  and removed when the interpreter exits.
 
 DevMode is a TestCase base: each subclass gets an `antom-sidecar dev` process of its
 own for its tests, every listener on a free port, stopped with SIGTERM at the end.
 """
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +31,7 @@ BINARY = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(ROOT, "target", 
 
 def generate_stubs():
     out = tempfile.mkdtemp(prefix="antom-stubs-")
+    atexit.register(shutil.rmtree, out, ignore_errors=True)
     proto_dir = os.path.join(ROOT, "proto")
     include = os.path.join(os.path.dirname(protoc.__file__), "_proto")  # google/protobuf/*.proto
     code = protoc.main(["protoc", f"-I{proto_dir}", f"-I{include}", f"--python_out={out}", f"--grpc_python_out={out}",

@@ -106,11 +106,13 @@ impl AntomClient {
             // One line per failed attempt, with the transport's whole story if any.
             let trace_id = call.trace.trace_id_hex();
             let detail = match &failure {
-                AntomError::Unreachable { detail, .. } => detail.as_str(),
-                _ => "",
+                AntomError::Unreachable { detail, .. } if !detail.is_empty() => {
+                    Some(detail.as_str())
+                }
+                _ => None,
             };
             if !may_retry(&api, &failure) || attempt >= retry.max_attempts {
-                if !detail.is_empty() {
+                if let Some(detail) = detail {
                     warn!(%trace_id, api = api.name, attempt, error = %detail, "Antom call failed: {failure}");
                 }
                 return Err(failure);
@@ -120,7 +122,7 @@ impl AntomClient {
                 // The deadline cuts the retries short: that is a deadline hit.
                 return Err(timeout(attempt, Some(&failure)));
             }
-            warn!(%trace_id, api = api.name, attempt, delay_ms = delay.as_millis() as u64, cause = %failure, error = %detail, "retrying Antom call");
+            warn!(%trace_id, api = api.name, attempt, delay_ms = delay.as_millis() as u64, cause = %failure, error = detail, "retrying Antom call");
             tokio::time::sleep(delay).await;
             previous = Some(failure);
         }
@@ -138,9 +140,8 @@ impl AntomClient {
             Ok(Answer { result: r, .. }) | Err(AntomError::Rejected(r)) => Some(r),
             Err(_) => None,
         };
-        if let Some(r) = answer {
-            call.note(|n| n.result_code = Some(r.result_code.clone()));
-        }
+        // The last attempt's code, or none: an earlier answer's code is not this one's.
+        call.note(|n| n.result_code = answer.map(|r| r.result_code.clone()));
         if let Err(e @ (AntomError::BadSignature { .. } | AntomError::Unsigned { .. })) = outcome {
             self.metrics
                 .verification_failed(e.reason().unwrap_or_default());

@@ -1,18 +1,23 @@
 //! The serving state, one source for both readers: `grpc.health.v1` (tonic-health) and
 //! the admin listener's `/readyz`, which asks the same health service, so the two agree
-//! at all times.
+//! at all times. A `Watch` stream ends once the drain starts, after saying NOT_SERVING,
+//! so that a client's health watch (grpc-go's client-side health checking keeps one open
+//! per connection) does not hold the drain open until the grace runs out.
 
 use std::{
     collections::BTreeMap,
+    pin::Pin,
     sync::{Arc, Mutex, PoisonError},
+    task::{Context, Poll},
 };
 
-use tonic::Request;
+use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
+use tonic::{Request, Response, Status, codegen::tokio_stream::Stream};
 use tonic_health::{
     ServingStatus,
     pb::{
-        HealthCheckRequest, health_check_response,
-        health_server::{Health as _, HealthServer},
+        HealthCheckRequest, HealthCheckResponse, health_check_response,
+        health_server::{self, Health as _, HealthServer},
     },
     server::{HealthReporter, HealthService},
 };
@@ -32,6 +37,8 @@ pub struct Health {
     /// said by `/readyz` without making it fail (one bad Secret must not take every pod
     /// out).
     reload_warnings: Arc<Mutex<BTreeMap<&'static str, String>>>,
+    /// Cancelled when the drain starts: ends the `Watch` streams.
+    draining: CancellationToken,
 }
 
 impl Default for Health {
@@ -42,14 +49,18 @@ impl Default for Health {
             reporter,
             why_not: Arc::new(Mutex::new("starting: the gRPC server is not serving yet")),
             reload_warnings: Arc::default(),
+            draining: CancellationToken::new(),
         }
     }
 }
 
 impl Health {
     /// `grpc.health.v1.Health`, reporting this state.
-    pub(super) fn service(&self) -> HealthServer<HealthService> {
-        HealthServer::new(HealthService::from_health_reporter(self.reporter.clone()))
+    pub(super) fn service(&self) -> HealthServer<DrainingHealth> {
+        HealthServer::new(DrainingHealth {
+            inner: HealthService::from_health_reporter(self.reporter.clone()),
+            draining: self.draining.clone(),
+        })
     }
 
     /// SERVING. [`super::Server::serve`] says so as it starts; a caller that has bound
@@ -61,7 +72,8 @@ impl Health {
             .await;
     }
 
-    /// Draining: NOT_SERVING for `RiskService` and the server as a whole ("").
+    /// Draining: NOT_SERVING for `RiskService` and the server as a whole (""), and the
+    /// end of every `Watch` stream.
     pub(super) async fn set_draining(&self) {
         *self.why_not.lock().unwrap_or_else(PoisonError::into_inner) =
             "draining: the sidecar is shutting down";
@@ -70,6 +82,7 @@ impl Health {
                 .set_service_status(service, ServingStatus::NotServing)
                 .await;
         }
+        self.draining.cancel();
     }
 
     /// Records why the last reload of `what` failed (`None`: what is on file is in
@@ -102,5 +115,73 @@ impl Health {
             }
             false => Err(*self.why_not.lock().unwrap_or_else(PoisonError::into_inner)),
         }
+    }
+}
+
+/// tonic-health's service, but its `Watch` streams end when the drain starts.
+pub(super) struct DrainingHealth {
+    inner: HealthService,
+    draining: CancellationToken,
+}
+
+#[tonic::async_trait]
+impl health_server::Health for DrainingHealth {
+    async fn check(
+        &self,
+        request: Request<HealthCheckRequest>,
+    ) -> Result<Response<HealthCheckResponse>, Status> {
+        self.inner.check(request).await
+    }
+
+    type WatchStream = UntilDrain<<HealthService as health_server::Health>::WatchStream>;
+
+    async fn watch(
+        &self,
+        request: Request<HealthCheckRequest>,
+    ) -> Result<Response<Self::WatchStream>, Status> {
+        let statuses = self.inner.watch(request).await?.into_inner();
+        Ok(Response::new(UntilDrain {
+            statuses,
+            drained: Some(Box::pin(self.draining.clone().cancelled_owned())),
+            said_not_serving: false,
+        }))
+    }
+}
+
+/// A `Watch` stream's statuses until the drain starts, then NOT_SERVING (unless it was
+/// the last status sent) and its end (status OK: the health protocol asks clients to
+/// watch again, elsewhere).
+pub(super) struct UntilDrain<S> {
+    statuses: S,
+    /// `None` once the drain has been said.
+    drained: Option<Pin<Box<WaitForCancellationFutureOwned>>>,
+    /// Whether the last status sent was NOT_SERVING.
+    said_not_serving: bool,
+}
+
+impl<S> Stream for UntilDrain<S>
+where
+    S: Stream<Item = Result<HealthCheckResponse, Status>> + Unpin,
+{
+    type Item = Result<HealthCheckResponse, Status>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        const NOT_SERVING: health_check_response::ServingStatus =
+            health_check_response::ServingStatus::NotServing;
+        let Some(drained) = &mut self.drained else {
+            return Poll::Ready(None);
+        };
+        if drained.as_mut().poll(cx).is_ready() {
+            self.drained = None;
+            let last = HealthCheckResponse {
+                status: NOT_SERVING.into(),
+            };
+            return Poll::Ready((!self.said_not_serving).then_some(Ok(last)));
+        }
+        let next = Pin::new(&mut self.statuses).poll_next(cx);
+        if let Poll::Ready(Some(Ok(status))) = &next {
+            self.said_not_serving = status.status() == NOT_SERVING;
+        }
+        next
     }
 }

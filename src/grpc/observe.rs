@@ -118,7 +118,8 @@ impl Observation {
                     grpc_code = code_label(code),
                     result_code = notes.result_code.as_deref(),
                     attempts = notes.attempts,
-                    duration_ms = %format_args!("{:.1}", elapsed.as_secs_f64() * 1000.0),
+                    // A number, to a tenth of a millisecond.
+                    duration_ms = (elapsed.as_secs_f64() * 10_000.0).round() / 10.0,
                     error = (code != Code::Ok).then_some(message),
                     "call"
                 )
