@@ -89,8 +89,10 @@ pub(super) async fn serve(
     };
     let mut conn = pin!(builder.serve_connection(TokioIo::new(io), service));
     let mut idle = pin!(idle_for(open_calls.clone(), limits.idle_timeout));
-    // After our GOAWAY, a peer that does not close is dropped once it has no call open.
-    let mut hard_stop = pin!(sleep_until(far_future()));
+    // After our GOAWAY, a peer that does not close is dropped once no call has been open
+    // on it for a while: not the moment its last call ends, when hyper may still be
+    // writing that call's last frames. (Polled only once a GOAWAY is sent.)
+    let mut hard_stop = pin!(idle_for(open_calls.clone(), CLOSE_AFTER_GOAWAY));
     let mut ending: Option<Ended> = None;
     loop {
         tokio::select! {
@@ -105,7 +107,6 @@ pub(super) async fn serve(
             () = &mut idle, if ending.is_none() => {
                 conn.as_mut().graceful_shutdown();
                 ending = Some(Ended::Idle);
-                hard_stop.as_mut().reset(Instant::now() + CLOSE_AFTER_GOAWAY);
             }
             _ = drain.wait_for(|d| *d), if ending.is_none() => {
                 if !*greeted.borrow() {
@@ -114,20 +115,12 @@ pub(super) async fn serve(
                 }
                 conn.as_mut().graceful_shutdown();
                 ending = Some(Ended::Closed);
-                hard_stop.as_mut().reset(Instant::now() + CLOSE_AFTER_GOAWAY);
             }
-            () = &mut hard_stop => {
-                if *open_calls.borrow() == 0 {
-                    return Ok(ending.unwrap_or(Ended::Closed));
-                }
-                hard_stop.as_mut().reset(Instant::now() + CLOSE_AFTER_GOAWAY);
+            () = &mut hard_stop, if ending.is_some() => {
+                return Ok(ending.unwrap_or(Ended::Closed));
             }
         }
     }
-}
-
-fn far_future() -> Instant {
-    Instant::now() + Duration::from_secs(86_400 * 365)
 }
 
 /// Resolves once no call has been open for `idle`.
