@@ -42,13 +42,16 @@ impl TraceContext {
                 sampled: flags & 1 == 1,
                 state: tracestate(headers),
             },
-            None => Self {
-                trace_id: random_id(),
-                span_id: random_id(),
-                parent_id: None,
-                sampled: false,
-                state: None,
-            },
+            None => {
+                let (trace_id, span_id) = new_ids();
+                Self {
+                    trace_id,
+                    span_id,
+                    parent_id: None,
+                    sampled: false,
+                    state: None,
+                }
+            }
         }
     }
 
@@ -129,15 +132,23 @@ fn from_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
     Some(out)
 }
 
-/// A random, non-zero ID from AWS-LC's generator (user space, no system call).
-fn random_id<const N: usize>() -> [u8; N] {
-    let mut id = [0; N];
-    // Only fails if the OS cannot seed the generator at all; an ID stays valid then.
-    let _ = SystemRandom::new().fill(&mut id);
-    if id.iter().all(|&b| b == 0) {
-        id[N - 1] = 1;
+/// A new trace ID and span ID, random from AWS-LC's generator (user space, no system
+/// call), in one fill: it runs for every call that comes without a trace. All-zero IDs
+/// are invalid, so neither is.
+fn new_ids() -> ([u8; 16], [u8; 8]) {
+    let mut bytes = [0; 24];
+    // Only fails if the OS cannot seed the generator at all; the IDs stay valid then.
+    let _ = SystemRandom::new().fill(&mut bytes);
+    let (mut trace_id, mut span_id) = ([0; 16], [0; 8]);
+    trace_id.copy_from_slice(&bytes[..16]);
+    span_id.copy_from_slice(&bytes[16..]);
+    if trace_id == [0; 16] {
+        trace_id[15] = 1;
     }
-    id
+    if span_id == [0; 8] {
+        span_id[7] = 1;
+    }
+    (trace_id, span_id)
 }
 
 /// Lowercase hex, by table: it runs for every call's span.

@@ -1,5 +1,8 @@
 //! Validation while converting: every violation collected, each named by its proto path,
-//! for the field kinds the requests share (text, enums, amounts, times).
+//! for the field kinds the requests share (text, enums, amounts, times). A field is named
+//! by anything [`Display`]: its path is only written out for a violation.
+
+use std::fmt::Display;
 
 use crate::{
     pb,
@@ -45,13 +48,14 @@ pub(super) struct Check {
 }
 
 impl Check {
-    pub(super) fn violation(&mut self, field: &str, description: impl Into<String>) {
+    /// Records that `field` is bad; past [`MAX_VIOLATIONS`], only counts it.
+    pub(super) fn violation(&mut self, field: impl Display, description: impl Into<String>) {
         if self.violations.len() == MAX_VIOLATIONS {
             self.omitted += 1;
             return;
         }
         self.violations.push(FieldViolation {
-            field: field.to_owned(),
+            field: field.to_string(),
             description: description.into(),
         });
     }
@@ -69,14 +73,19 @@ impl Check {
     }
 
     /// An optional text field: empty means absent.
-    pub(super) fn text(&mut self, field: &str, value: String, max_chars: usize) -> Option<String> {
+    pub(super) fn text(
+        &mut self,
+        field: impl Display,
+        value: String,
+        max_chars: usize,
+    ) -> Option<String> {
         if value.is_empty() {
             return None;
         }
         let chars = value.chars().count();
         if chars > max_chars {
             self.violation(
-                field,
+                &field,
                 format!("must be at most {max_chars} characters, got {chars}"),
             );
         }
@@ -92,8 +101,14 @@ impl Check {
         Some(value)
     }
 
-    pub(super) fn required_text(&mut self, field: &str, value: String, max_chars: usize) -> String {
-        self.text(field, value, max_chars).unwrap_or_else(|| {
+    /// A text field that must be set.
+    pub(super) fn required_text(
+        &mut self,
+        field: impl Display,
+        value: String,
+        max_chars: usize,
+    ) -> String {
+        self.text(&field, value, max_chars).unwrap_or_else(|| {
             self.violation(field, "is required");
             String::new()
         })
@@ -102,7 +117,7 @@ impl Check {
     /// An enum: `Ok(None)` for UNSPECIFIED, a violation for numbers the proto doesn't define.
     pub(super) fn enumeration<P, D>(
         &mut self,
-        field: &str,
+        field: impl Display,
         raw: i32,
         map: impl Fn(P) -> Option<D>,
     ) -> Option<D>
@@ -119,7 +134,7 @@ impl Check {
     }
 
     /// A message field that must be set: `None`, with a violation, when it is not.
-    pub(super) fn required<T>(&mut self, field: &str, value: Option<T>) -> Option<T> {
+    pub(super) fn required<T>(&mut self, field: impl Display, value: Option<T>) -> Option<T> {
         if value.is_none() {
             self.violation(field, "is required");
         }
@@ -127,12 +142,12 @@ impl Check {
     }
 
     /// An amount: its currency in force, its value at least 0.
-    pub(super) fn amount(&mut self, field: &str, amount: pb::Amount) -> Option<Amount> {
+    pub(super) fn amount(&mut self, field: impl Display, amount: pb::Amount) -> Option<Amount> {
         let currency = (amount.currency.parse::<Currency>())
-            .map_err(|e| self.violation(&format!("{field}.currency"), e.to_string()))
+            .map_err(|e| self.violation(format_args!("{field}.currency"), e.to_string()))
             .ok();
         let value = MinorUnits::try_from(amount.value)
-            .map_err(|e| self.violation(&format!("{field}.value"), e.to_string()))
+            .map_err(|e| self.violation(format_args!("{field}.value"), e.to_string()))
             .ok();
         Some(Amount {
             currency: currency?,
@@ -141,13 +156,17 @@ impl Check {
     }
 
     /// A time, each bad part (`seconds`, `nanos`) named; sub-second parts dropped.
-    pub(super) fn time(&mut self, field: &str, time: prost_types::Timestamp) -> Option<UtcTime> {
+    pub(super) fn time(
+        &mut self,
+        field: impl Display,
+        time: prost_types::Timestamp,
+    ) -> Option<UtcTime> {
         let errors = match UtcTime::from_unix(time.seconds, time.nanos) {
             Ok(time) => return Some(time),
             Err(errors) => errors,
         };
         for e in errors {
-            self.violation(&format!("{field}.{}", e.part()), e.to_string());
+            self.violation(format_args!("{field}.{}", e.part()), e.to_string());
         }
         None
     }
@@ -161,7 +180,7 @@ mod tests {
     fn violations_past_the_limit_are_counted_not_listed() {
         let mut c = Check::default();
         for i in 0..MAX_VIOLATIONS + 3 {
-            c.violation(&format!("f{i}"), "bad");
+            c.violation(format!("f{i}"), "bad");
         }
         let err = c.finish(|| Some(())).expect_err("invalid");
         assert_eq!((err.violations.len(), err.omitted), (MAX_VIOLATIONS, 3));

@@ -12,7 +12,7 @@ mod travel;
 
 use super::{
     Check, InvalidRequest,
-    fields::{Fields, from_pb},
+    fields::{Fields, Path, from_pb},
 };
 use crate::{
     decide::{AuthorizationPhase, Decide, MAX_ORDERS, MAX_PAYMENT_DETAILS},
@@ -24,7 +24,7 @@ impl TryFrom<pb::DecideRequest> for Decide {
 
     fn try_from(req: pb::DecideRequest) -> Result<Self, Self::Error> {
         let mut c = Check::default();
-        let mut f = Fields::new(&mut c, "");
+        let mut f = Fields::new(&mut c, Path::Root);
         let reference_transaction_id =
             f.text("reference_transaction_id", req.reference_transaction_id, 64);
         if reference_transaction_id.is_none() {

@@ -1,6 +1,9 @@
 //! [`Fields`]: the [`Check`] at one message's proto path, so that a conversion names
 //! each field once (`f.text("goods_name", g.goods_name, 256)`) and nested messages,
-//! lists, enums, counts and codes follow one pattern each.
+//! lists, enums, counts and codes follow one pattern each. A field's [`Path`] is only
+//! written out when it names a violation.
+
+use std::fmt;
 
 use super::Check;
 use crate::{
@@ -33,34 +36,57 @@ macro_rules! from_pb {
 }
 pub(super) use from_pb;
 
-/// The [`Check`] at a message's path (empty at the top of a request).
+/// A field's proto path, e.g. `orders[2].goods[1].goods_name`, as a chain of borrows
+/// down the conversion's stack: `Copy`, and written out (by [`Display`](fmt::Display))
+/// only for a violation, so that a valid request allocates nothing for it.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Path<'a> {
+    /// The request itself; it has no name.
+    Root,
+    /// Field `name` of the message at the parent path.
+    Field(&'a Path<'a>, &'a str),
+    /// Entry `i` of the repeated field at the parent path.
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
+    /// Field `name` of the message at this path.
+    pub(super) fn field(&'a self, name: &'a str) -> Self {
+        Self::Field(self, name)
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Root => Ok(()),
+            Self::Field(Self::Root, name) => f.write_str(name),
+            Self::Field(parent, name) => write!(f, "{parent}.{name}"),
+            Self::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+/// The [`Check`] at a message's path ([`Path::Root`] at the top of a request).
 pub(super) struct Fields<'a> {
     check: &'a mut Check,
-    path: &'a str,
+    path: Path<'a>,
 }
 
 impl<'a> Fields<'a> {
-    pub(super) fn new(check: &'a mut Check, path: &'a str) -> Self {
+    /// The fields of the message at `path`, checked into `check`.
+    pub(super) fn new(check: &'a mut Check, path: Path<'a>) -> Self {
         Self { check, path }
     }
 
-    /// The proto path of field `name` of this message.
-    pub(super) fn path(&self, name: &str) -> String {
-        match self.path {
-            "" => name.to_owned(),
-            path => format!("{path}.{name}"),
-        }
-    }
-
+    /// Records that field `name` of this message is bad.
     pub(super) fn violation(&mut self, name: &str, description: impl Into<String>) {
-        let path = self.path(name);
-        self.check.violation(&path, description);
+        self.check.violation(self.path.field(name), description);
     }
 
     /// Optional text: empty means absent; at most `max` characters, no control ones.
     pub(super) fn text(&mut self, name: &str, value: String, max: usize) -> Option<String> {
-        let path = self.path(name);
-        self.check.text(&path, value, max)
+        self.check.text(self.path.field(name), value, max)
     }
 
     /// Optional text of a fixed form (a code, digits): empty means absent; otherwise it
@@ -94,8 +120,7 @@ impl<'a> Fields<'a> {
     }
 
     pub(super) fn amount(&mut self, name: &str, amount: Option<pb::Amount>) -> Option<Amount> {
-        let path = self.path(name);
-        amount.and_then(|a| self.check.amount(&path, a))
+        amount.and_then(|a| self.check.amount(self.path.field(name), a))
     }
 
     pub(super) fn time(
@@ -103,15 +128,14 @@ impl<'a> Fields<'a> {
         name: &str,
         time: Option<prost_types::Timestamp>,
     ) -> Option<UtcTime> {
-        let path = self.path(name);
-        time.and_then(|t| self.check.time(&path, t))
+        time.and_then(|t| self.check.time(self.path.field(name), t))
     }
 
     /// An optional enum: `None` for the zero value; a number the proto does not define
     /// is a violation.
     pub(super) fn choice<D: FromPb>(&mut self, name: &str, raw: i32) -> Option<D> {
-        let path = self.path(name);
-        self.check.enumeration(&path, raw, D::from_pb)
+        self.check
+            .enumeration(self.path.field(name), raw, D::from_pb)
     }
 
     /// A count that must be at least `min` when set.
@@ -133,8 +157,7 @@ impl<'a> Fields<'a> {
         value: Option<M>,
         convert: impl FnOnce(Fields<'_>, M) -> D,
     ) -> Option<D> {
-        let path = self.path(name);
-        value.map(|m| convert(Fields::new(self.check, &path), m))
+        value.map(|m| convert(Fields::new(self.check, self.path.field(name)), m))
     }
 
     /// A required message field: a violation when it is not set.
@@ -164,9 +187,9 @@ impl<'a> Fields<'a> {
             self.violation(name, format!("must hold at most {max} entries, got {got}"));
             return Vec::new();
         }
-        let path = self.path(name);
+        let path = self.path.field(name);
         (values.into_iter().enumerate())
-            .map(|(i, m)| convert(Fields::new(self.check, &format!("{path}[{i}]")), m))
+            .map(|(i, m)| convert(Fields::new(self.check, Path::Index(&path, i)), m))
             .collect()
     }
 
@@ -199,7 +222,8 @@ mod tests {
     #[test]
     fn nested_lists_name_each_entry_by_its_path() {
         let mut check = Check::default();
-        let mut f = Fields::new(&mut check, "orders[2]");
+        let orders = Path::Root.field("orders");
+        let mut f = Fields::new(&mut check, Path::Index(&orders, 2));
         let names = f.list("goods", vec!["ok", "bad\u{7}"], 100, |mut f, name| {
             f.text("goods_name", name.to_owned(), 256)
         });
@@ -223,7 +247,7 @@ mod tests {
     #[test]
     fn regions_are_two_upper_case_letters_and_not_repeated() {
         let mut check = Check::default();
-        let mut f = Fields::new(&mut check, "");
+        let mut f = Fields::new(&mut check, Path::Root);
         assert_eq!(f.region("region", "US".into()).as_deref(), Some("US"));
         assert_eq!(f.region("region", String::new()), None);
         f.region("issuing_region", "us".into());

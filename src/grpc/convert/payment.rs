@@ -2,7 +2,7 @@
 
 use super::{
     Check, InvalidRequest,
-    fields::{Fields, from_pb},
+    fields::{Fields, Path, from_pb},
 };
 use crate::{
     payment::{
@@ -39,7 +39,7 @@ impl TryFrom<pb::SendPaymentResultRequest> for PaymentResult {
         });
         let payment_method_provider =
             c.required_text("payment_method_provider", req.payment_method_provider, 64);
-        let card_verification_result = Fields::new(&mut c, "")
+        let card_verification_result = Fields::new(&mut c, Path::Root)
             .nested(
                 "card_verification_result",
                 req.card_verification_result,

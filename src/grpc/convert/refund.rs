@@ -1,6 +1,9 @@
 //! `SendRefundResultRequest` → [`RefundResult`].
 
-use super::{Check, InvalidRequest};
+use super::{
+    Check, InvalidRequest,
+    fields::{Fields, Path},
+};
 use crate::{
     pb,
     refund::{MAX_REFUND_RECORDS, RefundRecord, RefundResult},
@@ -25,8 +28,9 @@ impl TryFrom<pb::SendRefundResultRequest> for RefundResult {
             c.violation("refund_records", limit);
             Vec::new()
         } else {
+            let records = Path::Root.field("refund_records");
             (req.refund_records.into_iter().enumerate())
-                .map(|(i, r)| record(&mut c, &format!("refund_records[{i}]"), r))
+                .map(|(i, r)| record(Fields::new(&mut c, Path::Index(&records, i)), r))
                 .collect()
         };
         c.finish(|| {
@@ -41,14 +45,12 @@ impl TryFrom<pb::SendRefundResultRequest> for RefundResult {
 }
 
 /// One record; every field optional, so one with nothing set is sent as `{}`.
-fn record(c: &mut Check, p: &str, r: pb::RefundRecord) -> RefundRecord {
+fn record(mut f: Fields<'_>, r: pb::RefundRecord) -> RefundRecord {
     RefundRecord {
-        reference_order_id: c.text(&format!("{p}.reference_order_id"), r.reference_order_id, 64),
-        reference_goods_id: c.text(&format!("{p}.reference_goods_id"), r.reference_goods_id, 64),
-        amount: r.amount.and_then(|a| c.amount(&format!("{p}.amount"), a)),
-        refund_reason: c.text(&format!("{p}.refund_reason"), r.refund_reason, 256),
-        refund_time: r
-            .refund_time
-            .and_then(|t| c.time(&format!("{p}.refund_time"), t)),
+        reference_order_id: f.text("reference_order_id", r.reference_order_id, 64),
+        reference_goods_id: f.text("reference_goods_id", r.reference_goods_id, 64),
+        amount: f.amount("amount", r.amount),
+        refund_reason: f.text("refund_reason", r.refund_reason, 256),
+        refund_time: f.time("refund_time", r.refund_time),
     }
 }
