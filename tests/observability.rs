@@ -224,17 +224,14 @@ async fn readyz_agrees_with_grpc_health_through_a_drain() {
         .expect("join")
         .expect("the held call completes during the drain");
     // Nothing else holds the drain: it ends before the grace runs out.
-    let mut dev = dev;
-    let exit = dev
-        .running
-        .0
-        .as_mut()
-        .expect("running")
-        .wait()
+    let (mut running, logs) = (dev.running, dev.logs);
+    let mut child = running.0.take().expect("running");
+    let exit = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("join")
         .expect("wait");
     assert!(exit.success(), "{exit}");
-    let late: Vec<String> = dev
-        .logs
+    let late: Vec<String> = logs
         .iter()
         .filter(|l| l.contains("grace period over"))
         .collect();
@@ -267,6 +264,8 @@ async fn each_call_logs_one_access_line_with_its_trace_id() {
         client.send_payment_result(call).await.expect("OK");
         let retrying = wait_for(&dev.logs, "retrying Antom call");
         assert!(retrying.contains(retried_trace), "{retrying}");
+        // A U result has no transport story: no empty `error` field.
+        assert!(!retrying.contains("error"), "{retrying}");
         wait_for(&dev.logs, "antom_sidecar::access");
         // The result code is the last attempt's: a U, then a success that fails its
         // signature check, ends with no code, not the first attempt's.
@@ -282,6 +281,15 @@ async fn each_call_logs_one_access_line_with_its_trace_id() {
         };
         assert!(unsigned.contains(two), "{unsigned}");
         assert!(!unsigned.contains("result_code"), "{unsigned}");
+        // Nor when the deadline cuts the second attempt short, before any answer: each
+        // attempt takes 500 ms, the call has 800.
+        let mut call = tonic::Request::new(request("emu-flaky-1-emu-delay-500-cut"));
+        call.set_timeout(std::time::Duration::from_millis(800));
+        let cut = client.send_payment_result(call).await.expect_err("cut");
+        assert_eq!(cut.code(), Code::DeadlineExceeded, "{cut:?}");
+        let cut = wait_for(&dev.logs, "antom_sidecar::access");
+        assert!(cut.contains(two), "{cut}");
+        assert!(!cut.contains("result_code"), "{cut}");
         match format {
             "text" => {
                 for part in [
@@ -305,6 +313,7 @@ async fn each_call_logs_one_access_line_with_its_trace_id() {
                 assert_eq!(ok["grpc_code"], "OK");
                 assert_eq!(ok["result_code"], "SUCCESS");
                 assert_eq!(ok["attempts"], 1);
+                assert!(ok["duration_ms"].is_f64(), "a number: {ok}");
                 assert!(ok.get("spans").is_none(), "no list of spans: {ok}");
                 let failed: serde_json::Value = serde_json::from_str(&failed).expect("JSON");
                 assert_eq!(failed["grpc_code"], "InvalidArgument");

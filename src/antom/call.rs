@@ -84,7 +84,12 @@ impl AntomClient {
                 // Counted as it happens: a call dropped during the backoff retries nothing.
                 self.metrics.antom_retry(api.name, retry::cause(previous));
             }
-            call.note(|n| n.attempts = attempt);
+            // Each attempt's code is its own: none until it answers (one cut short by a
+            // timeout or a cancelled call never does).
+            call.note(|n| {
+                n.attempts = attempt;
+                n.result_code = None;
+            });
             let attempted = self.attempt(&api, &body, &keys, call);
             let outcome = match tokio::time::timeout(budget, attempted).await {
                 Ok(outcome) => outcome,
@@ -140,8 +145,9 @@ impl AntomClient {
             Ok(Answer { result: r, .. }) | Err(AntomError::Rejected(r)) => Some(r),
             Err(_) => None,
         };
-        // The last attempt's code, or none: an earlier answer's code is not this one's.
-        call.note(|n| n.result_code = answer.map(|r| r.result_code.clone()));
+        if let Some(r) = answer {
+            call.note(|n| n.result_code = Some(r.result_code.clone()));
+        }
         if let Err(e @ (AntomError::BadSignature { .. } | AntomError::Unsigned { .. })) = outcome {
             self.metrics
                 .verification_failed(e.reason().unwrap_or_default());
