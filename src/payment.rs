@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::secret::redact_some;
+
 /// Body of `sendPaymentResult`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -54,12 +56,19 @@ pub struct AuthorizationError {
     pub error_message: Option<String>,
 }
 
+// Each `Debug` below destructures `self` whole, so that a new field fails to compile
+// here until it is printed or hidden.
+
 /// Hides `error_message`; prints `error_code`.
 impl fmt::Debug for AuthorizationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            error_code,
+            error_message,
+        } = self;
         f.debug_struct("AuthorizationError")
-            .field("error_code", &self.error_code)
-            .field("error_message", &hidden(&self.error_message))
+            .field("error_code", error_code)
+            .field("error_message", &redact_some(error_message))
             .finish()
     }
 }
@@ -91,13 +100,21 @@ pub struct CardVerificationResult {
 /// Hides `cvv_result` and `authorization_code`.
 impl fmt::Debug for CardVerificationResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            authentication_type,
+            authentication_method,
+            cvv_result,
+            avs_result,
+            authorization_code,
+            three_ds_result,
+        } = self;
         f.debug_struct("CardVerificationResult")
-            .field("authentication_type", &self.authentication_type)
-            .field("authentication_method", &self.authentication_method)
-            .field("cvv_result", &hidden(&self.cvv_result))
-            .field("avs_result", &self.avs_result)
-            .field("authorization_code", &hidden(&self.authorization_code))
-            .field("three_ds_result", &self.three_ds_result)
+            .field("authentication_type", authentication_type)
+            .field("authentication_method", authentication_method)
+            .field("cvv_result", &redact_some(cvv_result))
+            .field("avs_result", avs_result)
+            .field("authorization_code", &redact_some(authorization_code))
+            .field("three_ds_result", three_ds_result)
             .finish()
     }
 }
@@ -136,11 +153,17 @@ pub struct ThreeDsResult {
 /// Hides `eci` and `cavv`.
 impl fmt::Debug for ThreeDsResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            version,
+            interaction_mode,
+            eci,
+            cavv,
+        } = self;
         f.debug_struct("ThreeDsResult")
-            .field("version", &self.version)
-            .field("interaction_mode", &self.interaction_mode)
-            .field("eci", &hidden(&self.eci))
-            .field("cavv", &hidden(&self.cavv))
+            .field("version", version)
+            .field("interaction_mode", interaction_mode)
+            .field("eci", &redact_some(eci))
+            .field("cavv", &redact_some(cavv))
             .finish()
     }
 }
@@ -155,12 +178,6 @@ pub enum InteractionMode {
     Challenge,
     /// `CHALLENGED` (docs sample).
     Challenged,
-}
-
-/// A card value as `Some(`[`REDACTED`](crate::secret::REDACTED)`)` when set, so that no
-/// log line can carry it.
-fn hidden(value: &Option<String>) -> Option<&'static str> {
-    value.as_ref().map(|_| crate::secret::REDACTED)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::{Address, UserName};
-use crate::wire::UtcTime;
+use crate::{secret::redact_some, wire::UtcTime};
 
 /// `transit`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -116,16 +116,25 @@ pub struct Passenger {
     pub passenger_code: Option<String>,
 }
 
+/// Hides `passenger_id`; prints the rest. `self` is destructured whole, so that a new
+/// field fails to compile here until it is handled.
 impl fmt::Debug for Passenger {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hidden = (self.passenger_id.as_ref()).map(|_| crate::secret::REDACTED);
+        let Self {
+            passenger_name,
+            passenger_email,
+            passenger_phone_no,
+            passenger_id,
+            passenger_id_type,
+            passenger_code,
+        } = self;
         f.debug_struct("Passenger")
-            .field("passenger_name", &self.passenger_name)
-            .field("passenger_email", &self.passenger_email)
-            .field("passenger_phone_no", &self.passenger_phone_no)
-            .field("passenger_id", &hidden)
-            .field("passenger_id_type", &self.passenger_id_type)
-            .field("passenger_code", &self.passenger_code)
+            .field("passenger_name", passenger_name)
+            .field("passenger_email", passenger_email)
+            .field("passenger_phone_no", passenger_phone_no)
+            .field("passenger_id", &redact_some(passenger_id))
+            .field("passenger_id_type", passenger_id_type)
+            .field("passenger_code", passenger_code)
             .finish()
     }
 }

@@ -30,13 +30,13 @@ impl TryFrom<pb::SendPaymentResultRequest> for PaymentResult {
                 "is required (PAYMENT_STATUS_SUCCESS or PAYMENT_STATUS_FAIL)",
             );
         }
-        let authorization_error = req.authorization_error.and_then(|e| {
-            let e = AuthorizationError {
-                error_code: c.text("authorization_error.error_code", e.error_code, 64),
-                error_message: c.text("authorization_error.error_message", e.error_message, 256),
-            };
-            (e != AuthorizationError::default()).then_some(e)
-        });
+        let authorization_error = Fields::new(&mut c, Path::Root)
+            .nested(
+                "authorization_error",
+                req.authorization_error,
+                authorization_error,
+            )
+            .filter(|e| *e != AuthorizationError::default());
         let payment_method_provider =
             c.required_text("payment_method_provider", req.payment_method_provider, 64);
         let card_verification_result = Fields::new(&mut c, Path::Root)
@@ -65,6 +65,14 @@ fn pruned(v: CardVerificationResult) -> Option<CardVerificationResult> {
         ..v
     };
     (v != CardVerificationResult::default()).then_some(v)
+}
+
+/// `AuthorizationError`, every part set kept (the request leaves out one with none set).
+fn authorization_error(mut f: Fields<'_>, e: pb::AuthorizationError) -> AuthorizationError {
+    AuthorizationError {
+        error_code: f.text("error_code", e.error_code, 64),
+        error_message: f.text("error_message", e.error_message, 256),
+    }
 }
 
 /// `CardVerificationResult`, at its path in any request; every part set is kept.
