@@ -84,7 +84,10 @@ impl fmt::Debug for pb::Passenger {
             .field("passenger_email", passenger_email)
             .field("passenger_phone_no", passenger_phone_no)
             .field("passenger_id", &redact_nonempty(passenger_id))
-            .field("passenger_id_type", passenger_id_type)
+            .field(
+                "passenger_id_type",
+                &named::<pb::PassengerIdType>(*passenger_id_type),
+            )
             .field("passenger_code", passenger_code)
             .finish()
     }
@@ -157,6 +160,7 @@ mod tests {
         let passenger = crate::pb::Passenger {
             passenger_id: "X1234567".into(),
             passenger_code: "ADT".into(),
+            passenger_id_type: crate::pb::PassengerIdType::Passport as i32,
             ..Default::default()
         };
         let shown = format!("{passenger:?}");
@@ -165,6 +169,8 @@ mod tests {
             shown.contains("<redacted>") && shown.contains("ADT"),
             "{shown}"
         );
+        // The document's type by name, as the other enums print.
+        assert!(shown.contains("passenger_id_type: Passport"), "{shown}");
     }
 
     use super::*;
