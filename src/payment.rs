@@ -2,11 +2,9 @@
 //! knows nothing of protobuf, and its wire form (see [`crate::wire`]). Field order
 //! follows Antom's SDK samples.
 
-use std::fmt;
-
 use serde::Serialize;
 
-use crate::secret::redact_some;
+use crate::secret::{redact_some, redacted_debug};
 
 /// Body of `sendPaymentResult`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -56,22 +54,16 @@ pub struct AuthorizationError {
     pub error_message: Option<String>,
 }
 
-// Each `Debug` below destructures `self` whole, so that a new field fails to compile
-// here until it is printed or hidden.
+// Each `Debug` below destructures `self` whole (see [`redacted_debug`]), so that a new
+// field fails to compile here until it is printed or hidden.
 
-/// Hides `error_message`; prints `error_code`.
-impl fmt::Debug for AuthorizationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            error_code,
-            error_message,
-        } = self;
-        f.debug_struct("AuthorizationError")
-            .field("error_code", error_code)
-            .field("error_message", &redact_some(error_message))
-            .finish()
+redacted_debug!(
+    /// Hides `error_message`; prints `error_code`.
+    AuthorizationError {
+        error_code,
+        error_message => redact_some,
     }
-}
+);
 
 /// `cardVerificationResult`.
 #[derive(Clone, Default, PartialEq, Eq, Serialize)]
@@ -97,27 +89,17 @@ pub struct CardVerificationResult {
     pub three_ds_result: Option<ThreeDsResult>,
 }
 
-/// Hides `cvv_result` and `authorization_code`.
-impl fmt::Debug for CardVerificationResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            authentication_type,
-            authentication_method,
-            cvv_result,
-            avs_result,
-            authorization_code,
-            three_ds_result,
-        } = self;
-        f.debug_struct("CardVerificationResult")
-            .field("authentication_type", authentication_type)
-            .field("authentication_method", authentication_method)
-            .field("cvv_result", &redact_some(cvv_result))
-            .field("avs_result", avs_result)
-            .field("authorization_code", &redact_some(authorization_code))
-            .field("three_ds_result", three_ds_result)
-            .finish()
+redacted_debug!(
+    /// Hides `cvv_result` and `authorization_code`.
+    CardVerificationResult {
+        authentication_type,
+        authentication_method,
+        cvv_result => redact_some,
+        avs_result,
+        authorization_code => redact_some,
+        three_ds_result,
     }
-}
+);
 
 /// `authenticationType`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -150,23 +132,15 @@ pub struct ThreeDsResult {
     pub cavv: Option<String>,
 }
 
-/// Hides `eci` and `cavv`.
-impl fmt::Debug for ThreeDsResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            version,
-            interaction_mode,
-            eci,
-            cavv,
-        } = self;
-        f.debug_struct("ThreeDsResult")
-            .field("version", version)
-            .field("interaction_mode", interaction_mode)
-            .field("eci", &redact_some(eci))
-            .field("cavv", &redact_some(cavv))
-            .finish()
+redacted_debug!(
+    /// Hides `eci` and `cavv`.
+    ThreeDsResult {
+        version,
+        interaction_mode,
+        eci => redact_some,
+        cavv => redact_some,
     }
-}
+);
 
 /// `threeDSInteractionMode`; both spellings of "challenged" are in use at Antom.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

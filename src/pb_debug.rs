@@ -4,14 +4,17 @@
 
 use std::{fmt, marker::PhantomData};
 
-use crate::{pb, secret::redact_nonempty};
+use crate::{
+    pb,
+    secret::{redact_nonempty, redacted_debug},
+};
 
 /// An enum field by its name, as prost's derived `Debug` shows one (a number it does not
 /// know, as the number).
 struct Named<E>(i32, PhantomData<E>);
 
-fn named<E>(value: i32) -> Named<E> {
-    Named(value, PhantomData)
+fn named<E>(value: &i32) -> Named<E> {
+    Named(*value, PhantomData)
 }
 
 impl<E: TryFrom<i32> + fmt::Debug> fmt::Debug for Named<E> {
@@ -23,135 +26,72 @@ impl<E: TryFrom<i32> + fmt::Debug> fmt::Debug for Named<E> {
     }
 }
 
-// Each `Debug` below destructures the message whole, so that a field added to the proto
-// fails to compile here until it is printed or hidden.
+// Each `Debug` below destructures the message whole (see [`redacted_debug`]), so that a
+// field added to the proto fails to compile here until it is printed or hidden.
 
-/// Hides `card_no`, `expiry_year`, `expiry_month` and `cpf`; prints the rest.
-impl fmt::Debug for pb::PaymentMethodMetaData {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            card_no,
-            card_bin,
-            last_four_digits,
-            expiry_year,
-            expiry_month,
-            billing_address,
-            is_card_on_file,
-            cardholder_name,
-            payer_email,
-            funding,
-            is_3ds_authentication,
-            card_brand,
-            card_issuer,
-            issuing_region,
-            card_verification_result,
-            cpf,
-        } = self;
-        f.debug_struct("PaymentMethodMetaData")
-            .field("card_no", &redact_nonempty(card_no))
-            .field("card_bin", card_bin)
-            .field("last_four_digits", last_four_digits)
-            .field("expiry_year", &redact_nonempty(expiry_year))
-            .field("expiry_month", &redact_nonempty(expiry_month))
-            .field("billing_address", billing_address)
-            .field("is_card_on_file", is_card_on_file)
-            .field("cardholder_name", cardholder_name)
-            .field("payer_email", payer_email)
-            .field("funding", &named::<pb::FundingType>(*funding))
-            .field("is_3ds_authentication", is_3ds_authentication)
-            .field("card_brand", card_brand)
-            .field("card_issuer", card_issuer)
-            .field("issuing_region", issuing_region)
-            .field("card_verification_result", card_verification_result)
-            .field("cpf", &redact_nonempty(cpf))
-            .finish()
+redacted_debug!(
+    /// Hides `card_no`, `expiry_year`, `expiry_month` and `cpf`; prints the rest.
+    pb::PaymentMethodMetaData as "PaymentMethodMetaData" {
+        card_no => redact_nonempty,
+        card_bin,
+        last_four_digits,
+        expiry_year => redact_nonempty,
+        expiry_month => redact_nonempty,
+        billing_address,
+        is_card_on_file,
+        cardholder_name,
+        payer_email,
+        funding => named::<pb::FundingType>,
+        is_3ds_authentication,
+        card_brand,
+        card_issuer,
+        issuing_region,
+        card_verification_result,
+        cpf => redact_nonempty,
     }
-}
+);
 
-/// Hides `passenger_id` (a passport or ID card number); prints the rest.
-impl fmt::Debug for pb::Passenger {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            passenger_name,
-            passenger_email,
-            passenger_phone_no,
-            passenger_id,
-            passenger_id_type,
-            passenger_code,
-        } = self;
-        f.debug_struct("Passenger")
-            .field("passenger_name", passenger_name)
-            .field("passenger_email", passenger_email)
-            .field("passenger_phone_no", passenger_phone_no)
-            .field("passenger_id", &redact_nonempty(passenger_id))
-            .field(
-                "passenger_id_type",
-                &named::<pb::PassengerIdType>(*passenger_id_type),
-            )
-            .field("passenger_code", passenger_code)
-            .finish()
+redacted_debug!(
+    /// Hides `passenger_id` (a passport or ID card number); prints the rest.
+    pb::Passenger as "Passenger" {
+        passenger_name,
+        passenger_email,
+        passenger_phone_no,
+        passenger_id => redact_nonempty,
+        passenger_id_type => named::<pb::PassengerIdType>,
+        passenger_code,
     }
-}
+);
 
-/// Hides `error_message`; prints `error_code`.
-impl fmt::Debug for pb::AuthorizationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            error_code,
-            error_message,
-        } = self;
-        f.debug_struct("AuthorizationError")
-            .field("error_code", error_code)
-            .field("error_message", &redact_nonempty(error_message))
-            .finish()
+redacted_debug!(
+    /// Hides `error_message`; prints `error_code`.
+    pb::AuthorizationError as "AuthorizationError" {
+        error_code,
+        error_message => redact_nonempty,
     }
-}
+);
 
-/// Hides `cvv_result` and `authorization_code`; prints the rest.
-impl fmt::Debug for pb::CardVerificationResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            authentication_type,
-            authentication_method,
-            cvv_result,
-            avs_result,
-            authorization_code,
-            three_ds_result,
-        } = self;
-        f.debug_struct("CardVerificationResult")
-            .field(
-                "authentication_type",
-                &named::<pb::AuthenticationType>(*authentication_type),
-            )
-            .field("authentication_method", authentication_method)
-            .field("cvv_result", &redact_nonempty(cvv_result))
-            .field("avs_result", avs_result)
-            .field("authorization_code", &redact_nonempty(authorization_code))
-            .field("three_ds_result", three_ds_result)
-            .finish()
+redacted_debug!(
+    /// Hides `cvv_result` and `authorization_code`; prints the rest.
+    pb::CardVerificationResult as "CardVerificationResult" {
+        authentication_type => named::<pb::AuthenticationType>,
+        authentication_method,
+        cvv_result => redact_nonempty,
+        avs_result,
+        authorization_code => redact_nonempty,
+        three_ds_result,
     }
-}
+);
 
-/// Hides `eci` and `cavv`; prints the rest.
-impl fmt::Debug for pb::ThreeDsResult {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            three_ds_version,
-            three_ds_interaction_mode,
-            eci,
-            cavv,
-        } = self;
-        f.debug_struct("ThreeDsResult")
-            .field("three_ds_version", three_ds_version)
-            .field(
-                "three_ds_interaction_mode",
-                &named::<pb::ThreeDsInteractionMode>(*three_ds_interaction_mode),
-            )
-            .field("eci", &redact_nonempty(eci))
-            .field("cavv", &redact_nonempty(cavv))
-            .finish()
+redacted_debug!(
+    /// Hides `eci` and `cavv`; prints the rest.
+    pb::ThreeDsResult as "ThreeDsResult" {
+        three_ds_version,
+        three_ds_interaction_mode => named::<pb::ThreeDsInteractionMode>,
+        eci => redact_nonempty,
+        cavv => redact_nonempty,
     }
-}
+);
 
 #[cfg(test)]
 mod tests {

@@ -21,6 +21,33 @@ pub(crate) fn redact_some<T>(value: &Option<T>) -> Option<&'static str> {
     value.as_ref().map(|_| REDACTED)
 }
 
+/// A `Debug` impl that prints each field as it is, or as `field => show` turns it (for
+/// instance [`redact_nonempty`], [`redact_some`]), in the order given, under the type's
+/// name (or `as "Name"`). `self` is destructured without `..`, so that a field added to
+/// the type fails to compile here until it is printed or hidden. Doc comments on the
+/// invocation go on the impl.
+macro_rules! redacted_debug {
+    (@impl [$(#[$attr:meta])*] $ty:path, $name:expr, $($field:ident $(=> $show:expr)?),* $(,)?) => {
+        $(#[$attr])*
+        impl ::std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                let Self { $($field),* } = self;
+                $($(let $field = &$show($field);)?)*
+                f.debug_struct($name)
+                    $(.field(stringify!($field), $field))*
+                    .finish()
+            }
+        }
+    };
+    ($(#[$attr:meta])* $ty:ident { $($fields:tt)* }) => {
+        $crate::secret::redacted_debug!(@impl [$(#[$attr])*] $ty, stringify!($ty), $($fields)*);
+    };
+    ($(#[$attr:meta])* $ty:path as $name:literal { $($fields:tt)* }) => {
+        $crate::secret::redacted_debug!(@impl [$(#[$attr])*] $ty, $name, $($fields)*);
+    };
+}
+pub(crate) use redacted_debug;
+
 /// Secret text, zeroized on drop, redacted in `Debug`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(Zeroizing<String>);

@@ -2,12 +2,14 @@
 //! method and its card data. The card data's `Debug` hides the card number, the expiry
 //! and the CPF, so that no log line can carry them.
 
-use std::fmt;
-
 use serde::Serialize;
 
 use super::{Address, UserName};
-use crate::{payment::CardVerificationResult, secret::redact_some, wire::Amount};
+use crate::{
+    payment::CardVerificationResult,
+    secret::{redact_some, redacted_debug},
+    wire::Amount,
+};
 
 /// `paymentDetails[]`. Every field optional: `{}` when none is set.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -114,48 +116,29 @@ pub struct PaymentMethodMetaData {
     pub cpf: Option<String>,
 }
 
-/// Hides `card_no`, `expiry_year`, `expiry_month` and `cpf`; prints the rest. `self` is
-/// destructured whole, so that a new field fails to compile here until it is handled.
-impl fmt::Debug for PaymentMethodMetaData {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            card_no,
-            card_bin,
-            last_four_digits,
-            expiry_year,
-            expiry_month,
-            billing_address,
-            is_card_on_file,
-            cardholder_name,
-            payer_email,
-            funding,
-            is_3ds_authentication,
-            card_brand,
-            card_issuer,
-            issuing_region,
-            card_verification_result,
-            cpf,
-        } = self;
-        f.debug_struct("PaymentMethodMetaData")
-            .field("card_no", &redact_some(card_no))
-            .field("card_bin", card_bin)
-            .field("last_four_digits", last_four_digits)
-            .field("expiry_year", &redact_some(expiry_year))
-            .field("expiry_month", &redact_some(expiry_month))
-            .field("billing_address", billing_address)
-            .field("is_card_on_file", is_card_on_file)
-            .field("cardholder_name", cardholder_name)
-            .field("payer_email", payer_email)
-            .field("funding", funding)
-            .field("is_3ds_authentication", is_3ds_authentication)
-            .field("card_brand", card_brand)
-            .field("card_issuer", card_issuer)
-            .field("issuing_region", issuing_region)
-            .field("card_verification_result", card_verification_result)
-            .field("cpf", &redact_some(cpf))
-            .finish()
+redacted_debug!(
+    /// Hides `card_no`, `expiry_year`, `expiry_month` and `cpf`; prints the rest. `self`
+    /// is destructured whole, so that a new field fails to compile here until it is
+    /// handled.
+    PaymentMethodMetaData {
+        card_no => redact_some,
+        card_bin,
+        last_four_digits,
+        expiry_year => redact_some,
+        expiry_month => redact_some,
+        billing_address,
+        is_card_on_file,
+        cardholder_name,
+        payer_email,
+        funding,
+        is_3ds_authentication,
+        card_brand,
+        card_issuer,
+        issuing_region,
+        card_verification_result,
+        cpf => redact_some,
     }
-}
+);
 
 /// `funding`: the source of a card's funds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -1,12 +1,13 @@
 //! The industry parts of an order: a trip (`transit`, with its legs, passengers and
 //! ancillary services), a hotel stay (`lodging`) and a game top-up (`gaming`).
 
-use std::fmt;
-
 use serde::Serialize;
 
 use super::{Address, UserName};
-use crate::{secret::redact_some, wire::UtcTime};
+use crate::{
+    secret::{redact_some, redacted_debug},
+    wire::UtcTime,
+};
 
 /// `transit`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -116,28 +117,18 @@ pub struct Passenger {
     pub passenger_code: Option<String>,
 }
 
-/// Hides `passenger_id`; prints the rest. `self` is destructured whole, so that a new
-/// field fails to compile here until it is handled.
-impl fmt::Debug for Passenger {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self {
-            passenger_name,
-            passenger_email,
-            passenger_phone_no,
-            passenger_id,
-            passenger_id_type,
-            passenger_code,
-        } = self;
-        f.debug_struct("Passenger")
-            .field("passenger_name", passenger_name)
-            .field("passenger_email", passenger_email)
-            .field("passenger_phone_no", passenger_phone_no)
-            .field("passenger_id", &redact_some(passenger_id))
-            .field("passenger_id_type", passenger_id_type)
-            .field("passenger_code", passenger_code)
-            .finish()
+redacted_debug!(
+    /// Hides `passenger_id`; prints the rest. `self` is destructured whole, so that a new
+    /// field fails to compile here until it is handled.
+    Passenger {
+        passenger_name,
+        passenger_email,
+        passenger_phone_no,
+        passenger_id => redact_some,
+        passenger_id_type,
+        passenger_code,
     }
-}
+);
 
 /// `ancillaryData`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
