@@ -8,11 +8,10 @@
 
 mod common;
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use antom_sidecar::{
-    antom::{AntomClient, DEFAULT_MAX_ATTEMPTS, Endpoint, RetryPolicy, SettingsBuilder},
-    emulator::EmulatorHandle,
+    antom::{AntomClient, DEFAULT_MAX_ATTEMPTS, Endpoint, SettingsBuilder},
     grpc,
     metrics::{Format, Metrics},
     pb::{self, risk_service_client::RiskServiceClient},
@@ -41,32 +40,6 @@ fn decide(id: &str) -> pb::DecideRequest {
         payment_details: vec![pb::PaymentDetail::default()],
         ..Default::default()
     }
-}
-
-/// Settings toward `antom` with the default number of attempts (and fast retries), so
-/// that "not retried" below means one attempt where the default would make several.
-fn default_attempts(antom: SocketAddr) -> SettingsBuilder {
-    settings(antom).retry(RetryPolicy {
-        max_attempts: DEFAULT_MAX_ATTEMPTS,
-        base_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(50),
-    })
-}
-
-/// Emulator plus a sidecar with [`default_attempts`], changed by `tune`.
-async fn start_tuned(
-    tune: impl FnOnce(SettingsBuilder) -> SettingsBuilder,
-) -> (EmulatorHandle, RunningSidecar) {
-    let emulator = start_emulator(emulator_config()).await;
-    let sidecar = start_sidecar(tune(default_attempts(emulator.addr()))).await;
-    (emulator, sidecar)
-}
-
-/// How many requests with `id` reached the emulator, accepted or not.
-fn tries(emulator: &EmulatorHandle, id: &str) -> usize {
-    (emulator.requests().iter())
-        .filter(|r| r["referenceTransactionId"] == id)
-        .count()
 }
 
 #[tokio::test]
@@ -174,7 +147,7 @@ async fn each_decision_arrives_typed_and_raw() {
 
 #[tokio::test]
 async fn a_success_without_a_decision_is_a_malformed_answer() {
-    let (emulator, mut sidecar) = start_tuned(|s| s).await;
+    let (emulator, mut sidecar) = start_default_attempts(|s| s).await;
     let id = "emu-nodecision-1";
     let err = sidecar.client.decide(decide(id)).await.expect_err(id);
     assert_eq!(err.code(), Code::Unknown, "{err:?}");
@@ -188,7 +161,7 @@ async fn a_success_without_a_decision_is_a_malformed_answer() {
 
 #[tokio::test]
 async fn antom_result_codes_map_as_for_the_other_methods() {
-    let (emulator, mut sidecar) = start_tuned(|s| s).await;
+    let (emulator, mut sidecar) = start_default_attempts(|s| s).await;
     for (id, code, reason, retry) in [
         (
             "emu-code-ACCESS_DENIED-1",
@@ -232,7 +205,7 @@ async fn antom_result_codes_map_as_for_the_other_methods() {
 async fn what_may_have_reached_antom_is_not_resent_but_carries_retry_info() {
     // A short request timeout, for the delay fault below.
     let (emulator, mut sidecar) =
-        start_tuned(|s| s.request_timeout(Duration::from_millis(300))).await;
+        start_default_attempts(|s| s.request_timeout(Duration::from_millis(300))).await;
     for (id, code, domain, reason) in [
         // A U result: resent, it would be evaluated again.
         (

@@ -365,15 +365,8 @@ async fn a_stream_open_when_the_grace_ends_gets_a_status() {
 #[tokio::test]
 async fn one_retry_rule_for_the_retry_loop_and_retry_info() {
     let (emulator, mut sidecar) = start().await;
-    let attempts = |id: &str| {
-        emulator
-            .requests()
-            .iter()
-            .filter(|r| r["referenceTransactionId"] == id)
-            .count()
-    };
     // (id, attempts made, RetryInfo): RetryInfo exactly when the sidecar retried.
-    for (id, tries, retry) in [
+    for (id, attempts, retry) in [
         ("emu-code-ACCESS_DENIED-U-1", 1, false),
         ("emu-code-SYSTEM_ERROR-U-1", 1, false),
         ("emu-code-BRAND_NEW-U-1", 3, true),
@@ -382,7 +375,7 @@ async fn one_retry_rule_for_the_retry_loop_and_retry_info() {
         ("emu-http-404-1", 1, false),
     ] {
         let err = sidecar.fail(id).await;
-        assert_eq!(attempts(id), tries, "{id}");
+        assert_eq!(tries(&emulator, id), attempts, "{id}");
         assert_eq!(err.get_details_retry_info().is_some(), retry, "{id}");
     }
     // A documented F code marked U keeps its code's meaning.

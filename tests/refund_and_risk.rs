@@ -6,12 +6,12 @@
 
 mod common;
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use antom_sidecar::{
     antom::{
         AntomClient, AntomError, AntomResult, Api, ApiSpec, DEFAULT_MAX_ATTEMPTS, Endpoint,
-        RetryPolicy, SendPaymentResult, SettingsBuilder,
+        SendPaymentResult,
     },
     call::Call,
     emulator::EmulatorHandle,
@@ -54,23 +54,6 @@ fn report(id: &str) -> pb::ReportRiskRequest {
     }
 }
 
-/// Settings toward `antom` with the default number of attempts (and [`settings`]' fast
-/// retries), so that the attempts counted below follow the default.
-fn default_attempts(antom: SocketAddr) -> SettingsBuilder {
-    settings(antom).retry(RetryPolicy {
-        max_attempts: DEFAULT_MAX_ATTEMPTS,
-        base_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(50),
-    })
-}
-
-/// Emulator plus a sidecar with [`default_attempts`].
-async fn start_default_attempts() -> (EmulatorHandle, RunningSidecar) {
-    let emulator = start_emulator(emulator_config()).await;
-    let sidecar = start_sidecar(default_attempts(emulator.addr())).await;
-    (emulator, sidecar)
-}
-
 /// Calls SendRefundResult and ReportRisk with `id`, each giving its status.
 async fn both(
     client: &mut RiskServiceClient<Channel>,
@@ -86,22 +69,14 @@ async fn both(
 
 /// Like [`both`], with a deadline, each giving its error and how long it took.
 ///
-/// Sent by a client without a timer of its own (plain hyper under the generated stub),
-/// as `RunningSidecar::fail_within` does: tonic's `Channel` enforces `grpc-timeout`
-/// locally and answers CANCELLED by itself, which would hide what the server says.
+/// Sent by [`RunningSidecar::raw_client`], as `RunningSidecar::fail_within` does, so the
+/// server's answer to the deadline is seen.
 async fn both_within(
     sidecar: &RunningSidecar,
     id: &str,
     deadline: Duration,
 ) -> [(tonic::Status, Duration); 2] {
-    let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    // Without it, Nagle's algorithm holds the request back tens of milliseconds.
-    connector.set_nodelay(true);
-    let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .http2_only(true)
-        .build::<_, tonic::body::Body>(connector);
-    let origin = format!("http://{}", sidecar.addr).parse().expect("origin");
-    let mut client = RiskServiceClient::with_origin(http, origin);
+    let mut client = sidecar.raw_client();
     let mut refunded = tonic::Request::new(refund(id));
     refunded.set_timeout(deadline);
     let started = std::time::Instant::now();
@@ -202,12 +177,7 @@ async fn the_sandbox_switch_selects_each_apis_sandbox_path() {
 
 #[tokio::test]
 async fn fault_prefixes_work_on_each_api() {
-    let (emulator, mut sidecar) = start_default_attempts().await;
-    let tries = |id: &str| {
-        (emulator.requests().iter())
-            .filter(|r| r["referenceTransactionId"] == id)
-            .count()
-    };
+    let (emulator, mut sidecar) = start_default_attempts(|s| s).await;
     // A documented F code: its gRPC code and Antom's ErrorInfo, sent once.
     for err in both(&mut sidecar.client, "emu-code-ACCESS_DENIED-1").await {
         let err = err.expect_err("F");
@@ -219,12 +189,12 @@ async fn fault_prefixes_work_on_each_api() {
         );
         assert!(err.get_details_retry_info().is_none());
     }
-    assert_eq!(tries("emu-code-ACCESS_DENIED-1"), 2);
+    assert_eq!(tries(&emulator, "emu-code-ACCESS_DENIED-1"), 2);
     // U twice, then SUCCESS: retried, each API on its own count.
     for status in both(&mut sidecar.client, "emu-flaky-2-x").await {
         assert_eq!(status.expect("third attempt"), pb::ResultStatus::Success);
     }
-    assert_eq!(tries("emu-flaky-2-x"), 6);
+    assert_eq!(tries(&emulator, "emu-flaky-2-x"), 6);
     // The sidecar's own failures, with RetryInfo exactly when retrying may help, and
     // retried (each API on its own) exactly then too.
     for (id, code, reason, retry) in [
@@ -261,7 +231,7 @@ async fn fault_prefixes_work_on_each_api() {
             assert_eq!(err.get_details_retry_info().is_some(), retry, "{id}");
         }
         let attempts = if retry { DEFAULT_MAX_ATTEMPTS } else { 1 };
-        assert_eq!(tries(id), 2 * attempts as usize, "{id}");
+        assert_eq!(tries(&emulator, id), 2 * attempts as usize, "{id}");
     }
     // A short delay: answered late, still a SUCCESS.
     for status in both(&mut sidecar.client, "emu-delay-50-1").await {
@@ -288,7 +258,7 @@ async fn fault_prefixes_work_on_each_api() {
             "gave up at the deadline: {took:?}"
         );
     }
-    assert_eq!(tries(id), 2);
+    assert_eq!(tries(&emulator, id), 2);
 }
 
 #[tokio::test]

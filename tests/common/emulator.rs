@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use antom_sidecar::{
+    antom::SettingsBuilder,
     emulator::{Emulator, EmulatorConfig, EmulatorHandle},
     grpc,
     pb::{self, risk_service_client::RiskServiceClient},
@@ -12,7 +13,10 @@ use antom_sidecar::{
 };
 use tonic::transport::Channel;
 
-use super::{RunningSidecar, grace, keys, request, settings, start_sidecar_with};
+use super::{
+    RunningSidecar, default_attempts, grace, keys, request, settings, start_sidecar,
+    start_sidecar_with,
+};
 
 /// An emulator on `127.0.0.1:0`, stopped when the handle drops.
 pub async fn start_emulator(config: EmulatorConfig) -> EmulatorHandle {
@@ -69,4 +73,22 @@ pub async fn start_with(options: grpc::Options) -> (EmulatorHandle, RunningSidec
     let emulator = start_emulator(emulator_config()).await;
     let sidecar = start_sidecar_with(settings(emulator.addr()), options).await;
     (emulator, sidecar)
+}
+
+/// Emulator plus a sidecar with [`default_attempts`], changed by `tune` (`|s| s` for
+/// none).
+pub async fn start_default_attempts(
+    tune: impl FnOnce(SettingsBuilder) -> SettingsBuilder,
+) -> (EmulatorHandle, RunningSidecar) {
+    let emulator = start_emulator(emulator_config()).await;
+    let sidecar = start_sidecar(tune(default_attempts(emulator.addr()))).await;
+    (emulator, sidecar)
+}
+
+/// How many requests with `id` (as `referenceTransactionId`) reached the emulator,
+/// accepted or not.
+pub fn tries(emulator: &EmulatorHandle, id: &str) -> usize {
+    (emulator.requests().iter())
+        .filter(|r| r["referenceTransactionId"] == id)
+        .count()
 }

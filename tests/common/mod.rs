@@ -19,7 +19,7 @@ pub use process::*;
 use std::{net::SocketAddr, sync::Arc, sync::OnceLock, time::Duration};
 
 use antom_sidecar::{
-    antom::{AntomClient, Endpoint, RetryPolicy, SettingsBuilder},
+    antom::{AntomClient, DEFAULT_MAX_ATTEMPTS, Endpoint, RetryPolicy, SettingsBuilder},
     grpc,
     keys::{GeneratedKeyPair, KeyPairs},
     pb::{self, risk_service_client::RiskServiceClient},
@@ -61,6 +61,25 @@ pub fn settings(antom: SocketAddr) -> SettingsBuilder {
         })
         .request_timeout(Duration::from_secs(5))
 }
+
+/// [`settings`] with the default number of attempts (and the same fast retries), so that
+/// attempts counted by a test follow the default: "not retried" means one attempt where
+/// the default would make several.
+pub fn default_attempts(antom: SocketAddr) -> SettingsBuilder {
+    settings(antom).retry(RetryPolicy {
+        max_attempts: DEFAULT_MAX_ATTEMPTS,
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(50),
+    })
+}
+
+/// The sidecar's stub over plain hyper, with no gRPC library between.
+type RawClient = RiskServiceClient<
+    hyper_util::client::legacy::Client<
+        hyper_util::client::legacy::connect::HttpConnector,
+        tonic::body::Body,
+    >,
+>;
 
 /// A running sidecar and a client connected to it.
 pub struct RunningSidecar {
@@ -135,12 +154,11 @@ impl RunningSidecar {
             .expect_err(id)
     }
 
-    /// Like [`Self::fail`], with a deadline; also returns how long the call took.
-    ///
-    /// Sent by a client without a timer of its own (plain hyper under the generated
-    /// stub): tonic's `Channel` enforces `grpc-timeout` locally and answers CANCELLED by
-    /// itself, which would hide what the server says.
-    pub async fn fail_within(&mut self, id: &str, deadline: Duration) -> (tonic::Status, Duration) {
+    /// A new client of the sidecar without a timer of its own (plain hyper under the
+    /// generated stub), for calls with a deadline: tonic's `Channel` enforces
+    /// `grpc-timeout` locally and answers CANCELLED by itself, which would hide the
+    /// server's own answer to the deadline.
+    pub fn raw_client(&self) -> RawClient {
         let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
         // Without it, Nagle's algorithm holds the request back tens of milliseconds.
         connector.set_nodelay(true);
@@ -149,7 +167,13 @@ impl RunningSidecar {
                 .http2_only(true)
                 .build::<_, tonic::body::Body>(connector);
         let origin = format!("http://{}", self.addr).parse().expect("origin");
-        let mut client = RiskServiceClient::with_origin(http, origin);
+        RiskServiceClient::with_origin(http, origin)
+    }
+
+    /// Like [`Self::fail`], with a deadline; also returns how long the call took. Sent
+    /// by [`Self::raw_client`], so the server's answer to the deadline is seen.
+    pub async fn fail_within(&mut self, id: &str, deadline: Duration) -> (tonic::Status, Duration) {
+        let mut client = self.raw_client();
         let mut req = tonic::Request::new(request(id));
         req.set_timeout(deadline);
         let started = std::time::Instant::now();
